@@ -1,0 +1,131 @@
+import * as core from '@actions/core';
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { createContext, type CoreContext } from '../core/context.js';
+import { EXIT_CODES, toFailure, type Outcome } from '../core/errors.js';
+import { login, type LoginResult } from '../core/login.js';
+import { runDeploy, type RunResult } from '../core/run.js';
+import { SecretRegistry } from '../core/redact.js';
+import { actionLabel, resolveTarget } from '../core/target.js';
+import { splitCommand } from './argv.js';
+import { actionsIdToken } from './idtoken.js';
+import { parseTimeout, readInputs, SECRET_INPUTS } from './inputs.js';
+import { writeSummary } from './summary.js';
+
+/** State the post step reads: what to undo. */
+export interface PostState {
+  storePath: string;
+  targets: string[];
+  binDir?: string;
+}
+
+async function main(): Promise<void> {
+  // Mask first: nothing below may print a secret input, even in an error.
+  for (const name of SECRET_INPUTS) {
+    const v = core.getInput(name);
+    if (v) core.setSecret(v);
+  }
+  const secrets = new SecretRegistry();
+  secrets.onAdd((s) => core.setSecret(s));
+  let outcome: Outcome = 'success';
+  let exitCode = 0;
+  let result: LoginResult | undefined;
+  let run: RunResult | undefined;
+  const state: PostState = { storePath: '', targets: [] };
+  try {
+    const inputs = readInputs((n) => core.getInput(n));
+    for (const s of Object.values(inputs.creds)) secrets.add(s);
+    const ctx = createContext({
+      secrets,
+      idToken: actionsIdToken(process.env),
+      log: (l) => core.info(secrets.redact(l)),
+      warn: (l) => core.warning(secrets.redact(l)),
+    });
+    state.storePath = ctx.storePath;
+    if (inputs.targetsYaml) {
+      const { loginMany } = await import('./many.js');
+      const many = await loginMany(inputs, ctx, state);
+      outcome = many.outcome;
+      exitCode = EXIT_CODES[outcome];
+      return;
+    }
+    const spec = resolveTarget(inputs.target, inputs.creds, {
+      label: actionLabel,
+      allowHttp: process.env.DEPLOY_LOGIN_ALLOW_HTTP === 'true',
+    });
+    const command = inputs.run ? splitCommand(inputs.run) : [];
+    const timeoutMs = parseTimeout(inputs.timeout);
+    result = await login(spec, inputs.creds, ctx);
+    state.targets.push(result.target);
+    publish(result, ctx);
+    state.binDir = await putCliOnPath(ctx);
+    if (command.length) {
+      run = await runDeploy({
+        command,
+        env: process.env,
+        childEnv: {
+          ...result.variables,
+          DEPLOY_LOGIN_TOKEN: result.token,
+          DEPLOY_LOGIN_CONFIG: ctx.storePath,
+        },
+        timeoutMs,
+        stdout: (t) => process.stdout.write(secrets.redact(t)),
+        stderr: (t) => process.stderr.write(secrets.redact(t)),
+        redact: (t) => secrets.redact(t),
+      });
+      outcome = run.outcome;
+      exitCode = run.exitCode;
+      core.setOutput('command-exit-code', run.commandExitCode ?? '');
+      if (run.exitCode !== 0) {
+        core.error(
+          run.outcome === 'needs-login'
+            ? `The deploy command was refused for authentication (${run.reason}): needs login.`
+            : `The deploy command failed (exit ${run.commandExitCode ?? run.signal}): deploy failed.`,
+        );
+      }
+      if (inputs.githubDeployment) {
+        const { recordDeployments } = await import('./deployments.js');
+        await recordDeployments([{ target: result.target, url: result.url, outcome }], secrets);
+      }
+    }
+  } catch (err) {
+    const f = toFailure(err);
+    outcome = f.outcome;
+    exitCode = f.exitCode;
+    core.error(secrets.redact(f.message));
+    if (f.stack) core.debug(secrets.redact(f.stack));
+  } finally {
+    core.setOutput('outcome', outcome);
+    core.setOutput('exit-code', String(exitCode));
+    core.saveState('deploy-login', JSON.stringify(state));
+    await writeSummary(result ? [{ result, outcome, run }] : [], outcome, secrets).catch(() => undefined);
+    process.exitCode = exitCode;
+  }
+}
+
+function publish(r: LoginResult, ctx: CoreContext): void {
+  core.setOutput('target', r.target);
+  core.setOutput('expires-at', r.expiresAt ?? '');
+  core.setOutput('credentials-file', r.storePath);
+  core.setOutput('token', r.token);
+  core.exportVariable('DEPLOY_LOGIN_CONFIG', ctx.storePath);
+  for (const [k, v] of Object.entries(r.variables)) core.exportVariable(k, v);
+}
+
+/** A `deploy-login` on PATH for later steps, run by the same Node that runs this action. */
+async function putCliOnPath(ctx: CoreContext): Promise<string | undefined> {
+  const entry = process.argv[1];
+  if (!entry) return undefined;
+  const cli = path.resolve(path.dirname(entry), '..', 'cli', 'index.js');
+  const binDir = path.join(path.dirname(ctx.storePath), 'bin');
+  await fs.mkdir(binDir, { recursive: true, mode: 0o700 });
+  const sh = `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`;
+  await fs.writeFile(path.join(binDir, 'deploy-login'), sh, { mode: 0o755 });
+  if (process.platform === 'win32') {
+    await fs.writeFile(path.join(binDir, 'deploy-login.cmd'), `@"${process.execPath}" "${cli}" %*\r\n`);
+  }
+  core.addPath(binDir);
+  return binDir;
+}
+
+void main();

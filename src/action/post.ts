@@ -1,0 +1,37 @@
+import * as core from '@actions/core';
+import { promises as fs } from 'node:fs';
+import { createContext } from '../core/context.js';
+import { toFailure } from '../core/errors.js';
+import { logout } from '../core/session.js';
+import type { PostState } from './main.js';
+
+/** Undo what the main step wrote: tool files restored, store entries and the CLI shim removed. */
+async function post(): Promise<void> {
+  try {
+    const raw = core.getState('deploy-login');
+    if (!raw) return;
+    const state = JSON.parse(raw) as PostState;
+    if ((core.getInput('cleanup') || 'true') === 'false') {
+      core.info('cleanup is false: leaving the credential files in place.');
+      return;
+    }
+    if (!state.storePath) return;
+    const ctx = createContext({
+      storePath: state.storePath,
+      log: (l) => core.info(l),
+      idToken: async () => '',
+    });
+    for (const target of [...state.targets].reverse()) {
+      const r = await logout(ctx, { target });
+      core.info(
+        `deploy-login: logged out of ${r.removed.join(', ') || target}; undid ${r.restoredFiles.length} file change(s).`,
+      );
+    }
+    if (state.binDir) await fs.rm(state.binDir, { recursive: true, force: true });
+  } catch (err) {
+    // A cleanup failure must not fail the job, but must be visible.
+    core.warning(`deploy-login cleanup: ${toFailure(err).message}`);
+  }
+}
+
+void post();

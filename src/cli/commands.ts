@@ -1,0 +1,323 @@
+import { createContext, type CoreContext } from '../core/context.js';
+import { EXIT_CODES, invalidInput } from '../core/errors.js';
+import { envVariables, shellQuote } from '../core/formats/env.js';
+import { login, type LoginResult } from '../core/login.js';
+import { compilePatterns, runDeploy } from '../core/run.js';
+import {
+  listTargets,
+  logout,
+  needsLoginError,
+  status,
+  usableCredential,
+  useTarget,
+} from '../core/session.js';
+import { SecretRegistry } from '../core/redact.js';
+import type { StoredTarget } from '../core/store.js';
+import { resolveTarget, type Credentials, type InputLabel } from '../core/target.js';
+import { LOGIN_OPTIONS, COMMON, RUN_OPTIONS, list, parse, str, type Values } from './args.js';
+import { createOutput, humanDuration, paint, readStdin, type Output } from './io.js';
+import { relogin } from './relogin.js';
+
+export interface Cli {
+  ctx: CoreContext;
+  io: Output;
+  env: Record<string, string | undefined>;
+}
+
+export function createCli(env = process.env): Cli {
+  const secrets = new SecretRegistry();
+  const io = createOutput(secrets, env);
+  const ctx = createContext({
+    env,
+    secrets,
+    log: (l) => io.err(paint(io, 'dim', l) + '\n'),
+    warn: (l) => io.err(paint(io, 'yellow', `warning: ${l}`) + '\n'),
+  });
+  return { ctx, io, env };
+}
+
+export const cliLabel: InputLabel = (key) => {
+  const flags: Record<string, string> = {
+    password: '--password-stdin (or DEPLOY_LOGIN_PASSWORD)',
+    token: '--token-stdin (or DEPLOY_LOGIN_TOKEN)',
+    'client-secret': 'DEPLOY_LOGIN_CLIENT_SECRET',
+  };
+  return flags[key] ?? `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+};
+
+async function readCredentials(v: Values, env: Cli['env']): Promise<Credentials> {
+  if (typeof v.password === 'string' || typeof v.token === 'string') {
+    throw invalidInput(
+      'Secrets are not accepted on the command line, where process listings show them: use --password-stdin or --token-stdin, or DEPLOY_LOGIN_PASSWORD / DEPLOY_LOGIN_TOKEN.',
+    );
+  }
+  if (v['password-stdin'] && v['token-stdin'])
+    throw invalidInput('Use only one of --password-stdin and --token-stdin.');
+  const creds: Credentials = {
+    password: env.DEPLOY_LOGIN_PASSWORD || undefined,
+    token: env.DEPLOY_LOGIN_TOKEN || undefined,
+    clientSecret: env.DEPLOY_LOGIN_CLIENT_SECRET || undefined,
+  };
+  if (v['password-stdin']) creds.password = await readStdin();
+  if (v['token-stdin']) creds.token = await readStdin();
+  return creds;
+}
+
+export async function loginCommand(cli: Cli, argv: string[]): Promise<number> {
+  const { values: v } = parse('login', argv, LOGIN_OPTIONS);
+  const { env, ctx } = cli;
+  const creds = await readCredentials(v, env);
+  for (const s of Object.values(creds)) ctx.secrets.add(s);
+  const spec = resolveTarget(
+    {
+      target: str(v.target) ?? env.DEPLOY_LOGIN_TARGET,
+      url: str(v.url) ?? env.DEPLOY_LOGIN_URL,
+      method: str(v.method),
+      protocol: str(v.protocol),
+      username: str(v.username) ?? env.DEPLOY_LOGIN_USERNAME,
+      audience: str(v.audience),
+      tokenEndpoint: str(v['token-endpoint']),
+      clientId: str(v['client-id']),
+      scope: str(v.scope),
+      format: list(v.format).join(','),
+      insecure: v.insecure === true,
+    },
+    creds,
+    { label: cliLabel, allowHttp: env.DEPLOY_LOGIN_ALLOW_HTTP === 'true' },
+  );
+  const oidc = {
+    source: str(v['oidc-source']),
+    idTokenEnv: str(v['id-token-env']),
+    idTokenFile: str(v['id-token-file']),
+  };
+  const run =
+    oidc.source || oidc.idTokenEnv || oidc.idTokenFile
+      ? createContext({ ...ctx, oidc, idToken: undefined })
+      : ctx;
+  const result = await login(spec, creds, run);
+  printLogin(cli, result, v.json === true);
+  return 0;
+}
+
+function printLogin(cli: Cli, r: LoginResult, json: boolean): void {
+  if (json) {
+    cli.io.out(
+      JSON.stringify({
+        outcome: 'success',
+        exitCode: 0,
+        target: r.target,
+        url: r.url,
+        method: r.method,
+        expiresAt: r.expiresAt ?? null,
+        credentialsFile: r.storePath,
+        files: r.files.map((f) => ({ format: f.format, path: f.path })),
+      }) + '\n',
+    );
+    return;
+  }
+  const exp = r.expiresAt ? `, expires ${r.expiresAt}` : '';
+  cli.io.err(`${paint(cli.io, 'green', 'Logged in')} to "${r.target}" (${r.url}) with ${r.method}${exp}.\n`);
+  for (const f of r.files) cli.io.err(`  wrote ${f.format}: ${f.path}\n`);
+}
+
+export async function logoutCommand(cli: Cli, argv: string[]): Promise<number> {
+  const { values: v } = parse('logout', argv, { ...COMMON, all: { type: 'boolean' } });
+  if (v.all && v.target) throw invalidInput('logout: use either --target or --all, not both.');
+  const r = await logout(cli.ctx, { target: str(v.target), all: v.all === true });
+  if (v.json) cli.io.out(JSON.stringify(r) + '\n');
+  else if (r.removed.length === 0) cli.io.err('Nothing to log out of.\n');
+  else
+    cli.io.err(
+      `Logged out of ${r.removed.map((n) => `"${n}"`).join(', ')}; undid ${r.restoredFiles.length} file change(s).\n`,
+    );
+  return 0;
+}
+
+export async function statusCommand(cli: Cli, argv: string[]): Promise<number> {
+  const { values: v } = parse('status', argv, COMMON);
+  const s = await status(cli.ctx, str(v.target));
+  const code = s.state === 'valid' ? 0 : EXIT_CODES['needs-login'];
+  if (v.json) {
+    cli.io.out(
+      JSON.stringify({ ...s, outcome: code === 0 ? 'success' : 'needs-login', exitCode: code }) + '\n',
+    );
+    return code;
+  }
+  if (s.state === 'missing')
+    cli.io.err(`${paint(cli.io, 'red', 'needs login')}: ${needsLoginError(s).message}\n`);
+  else if (s.state === 'expired')
+    cli.io.err(`${paint(cli.io, 'red', 'needs login')}: ${needsLoginError(s).message}\n`);
+  else {
+    const left =
+      s.secondsLeft !== undefined
+        ? `, expires in ${humanDuration(s.secondsLeft)} (${s.expiresAt})`
+        : ', no expiry known';
+    cli.io.err(
+      `${paint(cli.io, 'green', 'logged in')}: "${s.target}" at ${s.url} with ${s.method}${left}.\n`,
+    );
+  }
+  return code;
+}
+
+export async function tokenCommand(cli: Cli, argv: string[]): Promise<number> {
+  const { values: v } = parse('token', argv, COMMON);
+  const { entry } = await usableCredential(cli.ctx, str(v.target));
+  // The one place a token is meant to reach stdout: write it unredacted, and only it.
+  process.stdout.write(entry.token + '\n');
+  return 0;
+}
+
+export async function envCommand(cli: Cli, argv: string[]): Promise<number> {
+  const { values: v } = parse('env', argv, COMMON);
+  const { name, entry } = await usableCredential(cli.ctx, str(v.target));
+  const vars: Record<string, string> = {
+    DEPLOY_LOGIN_CONFIG: cli.ctx.storePath,
+    ...envVariables({
+      target: {
+        name,
+        url: entry.url,
+        insecure: entry.insecure,
+        protocol: entry.protocol,
+        options: entry.options ?? {},
+      },
+      token: entry.token,
+      expiresAt: entry.expiresAt,
+      env: cli.env,
+      home: cli.ctx.home,
+      platform: cli.ctx.platform,
+      storeDir: '',
+    }),
+  };
+  for (const f of entry.files) if (f.exportVar) vars[f.exportVar.name] = f.exportVar.value;
+  // Meant for eval: the token is printed on purpose, so this bypasses the redacting writer.
+  process.stdout.write(
+    Object.entries(vars)
+      .map(([k, val]) => `export ${k}=${shellQuote(val)}\n`)
+      .join(''),
+  );
+  return 0;
+}
+
+export async function targetsCommand(cli: Cli, argv: string[]): Promise<number> {
+  const { values: v } = parse('targets', argv, { help: COMMON.help!, json: COMMON.json! });
+  const all = await listTargets(cli.ctx);
+  if (v.json) {
+    cli.io.out(JSON.stringify(all.map(({ files: _f, ...rest }) => rest)) + '\n');
+    return 0;
+  }
+  if (all.length === 0) {
+    cli.io.err('No stored targets: run "deploy-login login".\n');
+    return 0;
+  }
+  const rows = all.map((t) => [
+    t.current ? '*' : ' ',
+    t.target,
+    t.url ?? '',
+    t.method ?? '',
+    t.state === 'expired' ? 'expired' : (t.expiresAt ?? '-'),
+  ]);
+  const widths = [1, 6, 3, 6].map((w, i) => Math.max(w, ...rows.map((r) => r[i]!.length)));
+  cli.io.out(
+    ['', 'NAME', 'URL', 'METHOD', 'EXPIRES'].map((h, i) => (i < 4 ? h.padEnd(widths[i]!) : h)).join('  ') +
+      '\n',
+  );
+  for (const r of rows) cli.io.out(r.map((c, i) => (i < 4 ? c.padEnd(widths[i]!) : c)).join('  ') + '\n');
+  return 0;
+}
+
+export async function useCommand(cli: Cli, argv: string[]): Promise<number> {
+  const { positionals } = parse('use', argv, { help: COMMON.help! }, true);
+  if (positionals.length !== 1)
+    throw invalidInput('use: give exactly one target name, e.g. deploy-login use staging.');
+  await useTarget(cli.ctx, positionals[0]!);
+  cli.io.err(`Current target is now "${positionals[0]}".\n`);
+  return 0;
+}
+
+export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
+  const dash = argv.indexOf('--');
+  const own = dash >= 0 ? argv.slice(0, dash) : argv;
+  const command = dash >= 0 ? argv.slice(dash + 1) : [];
+  const { values: v } = parse('run', own, RUN_OPTIONS);
+  if (command.length === 0)
+    throw invalidInput('run: give the deploy command after "--", e.g. deploy-login run -- spin deploy.');
+  const timeout = str(v.timeout);
+  const timeoutS = timeout === undefined ? 0 : Number(timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS < 0)
+    throw invalidInput(`--timeout must be a number of seconds, not "${timeout}".`);
+  const codes = list(v['needs-login-exit-code']).map((c) => {
+    const n = Number(c);
+    if (!Number.isInteger(n) || n < 1 || n > 255)
+      throw invalidInput(`--needs-login-exit-code must be 1-255, not "${c}".`);
+    return n;
+  });
+  const patterns = compilePatterns(list(v['needs-login-pattern']));
+  const target = str(v.target);
+  const json = v.json === true;
+
+  let cred: { name: string; entry: StoredTarget };
+  try {
+    cred = await usableCredential(cli.ctx, target);
+  } catch (err) {
+    if (!v.relogin) throw err;
+    cred = await relogin(cli, target, err);
+  }
+  const attempt = (entry: typeof cred.entry) =>
+    runDeploy({
+      command,
+      env: cli.env,
+      childEnv: childEnvFor(cli, cred.name, entry),
+      timeoutMs: timeoutS * 1000,
+      needsLoginPatterns: patterns,
+      needsLoginExitCodes: codes,
+      stdout: json ? cli.io.err : cli.io.out,
+      stderr: cli.io.err,
+      redact: (t) => cli.ctx.secrets.redact(t),
+    });
+  cli.ctx.secrets.add(cred.entry.token);
+  let result = await attempt(cred.entry);
+  if (result.outcome === 'needs-login' && v.relogin) {
+    cli.io.err(
+      `deploy-login: the deploy was refused for authentication (${result.reason}); logging in again once.\n`,
+    );
+    cred = await relogin(cli, cred.name, undefined);
+    result = await attempt(cred.entry);
+  }
+  if (json) {
+    cli.io.out(
+      JSON.stringify({
+        target: cred.name,
+        outcome: result.outcome,
+        exitCode: result.exitCode,
+        commandExitCode: result.commandExitCode,
+        signal: result.signal,
+        timedOut: result.timedOut,
+        durationMs: result.durationMs,
+      }) + '\n',
+    );
+  } else if (result.exitCode !== 0) {
+    const what = result.outcome === 'needs-login' ? `needs login (${result.reason})` : 'deploy failed';
+    const how = result.timedOut
+      ? `timed out after ${timeoutS} s`
+      : result.signal
+        ? `was killed by ${result.signal}`
+        : `exited ${result.commandExitCode}`;
+    cli.io.err(`deploy-login: ${command[0]} ${how}: ${what}.\n`);
+  }
+  return result.exitCode;
+}
+
+function childEnvFor(
+  cli: Cli,
+  name: string,
+  entry: { token: string; url: string; files: Array<{ exportVar?: { name: string; value: string } }> },
+) {
+  const vars: Record<string, string> = {
+    DEPLOY_LOGIN_TOKEN: entry.token,
+    DEPLOY_LOGIN_URL: entry.url,
+    DEPLOY_LOGIN_TARGET: name,
+    DEPLOY_LOGIN_CONFIG: cli.ctx.storePath,
+  };
+  for (const f of entry.files) if (f.exportVar) vars[f.exportVar.name] = f.exportVar.value;
+  return vars;
+}

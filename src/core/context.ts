@@ -1,0 +1,48 @@
+import os from 'node:os';
+import path from 'node:path';
+import { HttpClient, httpOptionsFromEnv } from './http.js';
+import { ciIdTokenFetcher, type OidcOptions } from './oidc.js';
+import type { IdTokenFetcher } from './protocols/types.js';
+import { SecretRegistry } from './redact.js';
+import { storePath, type Env } from './store.js';
+
+/** Everything the core needs from the outside world, injected so tests and shells can vary it. */
+export interface CoreContext {
+  env: Env;
+  home: string;
+  platform: NodeJS.Platform;
+  storePath: string;
+  http: HttpClient;
+  secrets: SecretRegistry;
+  /** The CI's OIDC token for an audience; the Action supplies @actions/core's. */
+  idToken: IdTokenFetcher;
+  now: () => number;
+  log: (line: string) => void;
+  warn: (line: string) => void;
+}
+
+export interface ContextOverrides extends Partial<CoreContext> {
+  oidc?: OidcOptions;
+}
+
+export function createContext(overrides: ContextOverrides = {}): CoreContext {
+  const env = overrides.env ?? process.env;
+  const home = overrides.home ?? env.HOME ?? os.homedir();
+  const log = overrides.log ?? (() => undefined);
+  const http = overrides.http ?? new HttpClient({ ...httpOptionsFromEnv(env), log });
+  const ctx: CoreContext = {
+    env,
+    home,
+    platform: overrides.platform ?? process.platform,
+    storePath: overrides.storePath ?? storePath(env, home),
+    http,
+    secrets: overrides.secrets ?? new SecretRegistry(),
+    idToken: overrides.idToken ?? (async (aud) => (await ciIdTokenFetcher(env, http, overrides.oidc))(aud)),
+    now: overrides.now ?? Date.now,
+    log,
+    warn: overrides.warn ?? log,
+  };
+  return ctx;
+}
+
+export const storeDir = (ctx: CoreContext): string => path.dirname(ctx.storePath);

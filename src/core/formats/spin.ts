@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { invalidInput } from '../errors.js';
+import type { FormatContext, FormatWriter } from '../toolfiles.js';
+import { configDir } from './paths.js';
+
+/**
+ * Spin / Fermyon login config: one flat JSON connection per file,
+ * `<config_dir>/fermyon/config.json` for "default" and `<target>.json` for the others,
+ * with keys in the order Spin's `LoginConnection` serializes them.
+ */
+export const spinWriter: FormatWriter = {
+  format: 'spin',
+  locate(ctx) {
+    const file = ctx.target.name === 'default' ? 'config.json' : `${ctx.target.name}.json`;
+    return { path: path.join(configDir(ctx.env, ctx.home, ctx.platform), 'fermyon', file) };
+  },
+  upsert(existing, ctx) {
+    // A connection file is ours whole: whatever was there is kept verbatim and put back on logout.
+    return {
+      content: JSON.stringify(spinConnection(ctx), null, 2) + '\n',
+      key: ctx.target.name,
+      previousEntry: existing ?? null,
+    };
+  },
+  remove(_existing, _key, previousEntry) {
+    return previousEntry === null ? { content: '', empty: true } : { content: previousEntry, empty: false };
+  },
+};
+
+export function spinConnection(ctx: FormatContext): Record<string, unknown> {
+  const bindle = ctx.target.options?.bindleUrl;
+  if (bindle !== undefined && typeof bindle !== 'string') throw invalidInput('bindle-url must be a string.');
+  return {
+    url: ctx.target.url.endsWith('/') ? ctx.target.url : ctx.target.url + '/',
+    ...(bindle ? { bindle_url: bindle } : {}),
+    danger_accept_invalid_certs: ctx.target.insecure,
+    token: ctx.token,
+    ...(ctx.refreshToken ? { refresh_token: ctx.refreshToken } : {}),
+    ...(ctx.expiresAt ? { expiration: ctx.expiresAt } : {}),
+  };
+}

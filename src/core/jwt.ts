@@ -1,0 +1,47 @@
+import { parseJsonSafely } from './redact.js';
+
+/** Seconds of clock skew tolerated when reading `exp`/`nbf`/`iat` (documented in docs/SECURITY.md). */
+export const CLOCK_SKEW_SECONDS = 60;
+
+export interface JwtClaims {
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  [claim: string]: unknown;
+}
+
+/** Read a JWT's claims locally, without verifying it: only to learn when it expires. */
+export function decodeJwtClaims(token: string): JwtClaims | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return undefined;
+  let json: string;
+  try {
+    json = Buffer.from(parts[1], 'base64url').toString('utf8');
+  } catch {
+    return undefined;
+  }
+  const parsed = parseJsonSafely(json);
+  if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) return undefined;
+  return parsed.value as JwtClaims;
+}
+
+/** Expiry from `expires_in` when given, else from the JWT's own `exp`. */
+export function expiryOf(token: string, expiresInSeconds: unknown, now: number): Date | undefined {
+  const n = typeof expiresInSeconds === 'string' ? Number(expiresInSeconds) : expiresInSeconds;
+  if (typeof n === 'number' && Number.isFinite(n) && n > 0) return new Date(now + n * 1000);
+  const exp = decodeJwtClaims(token)?.exp;
+  if (typeof exp === 'number' && Number.isFinite(exp)) return new Date(exp * 1000);
+  return undefined;
+}
+
+/** Expired, allowing for clock skew between us and the issuer. */
+export function isExpired(
+  expiresAt: string | Date | undefined,
+  now: number,
+  skewSeconds = CLOCK_SKEW_SECONDS,
+): boolean {
+  if (!expiresAt) return false;
+  const t = typeof expiresAt === 'string' ? Date.parse(expiresAt) : expiresAt.getTime();
+  if (Number.isNaN(t)) return true;
+  return t + skewSeconds * 1000 <= now;
+}

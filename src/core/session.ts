@@ -1,0 +1,193 @@
+import { promises as fs } from 'node:fs';
+import type { CoreContext } from './context.js';
+import { invalidInput, needsLogin } from './errors.js';
+import { writerFor } from './formats/index.js';
+import { isExpired } from './jwt.js';
+import { protocolFor } from './protocols/index.js';
+import { pickTargetName, readStore, updateStore, type StoreData, type StoredTarget } from './store.js';
+import type { Credentials, TargetSpec } from './target.js';
+import { undoToolFile } from './toolfiles.js';
+
+export type CredentialState = 'valid' | 'expired' | 'missing';
+
+export interface TargetStatus {
+  target: string;
+  state: CredentialState;
+  current: boolean;
+  url?: string;
+  method?: string;
+  protocol?: string;
+  expiresAt?: string;
+  secondsLeft?: number;
+  refreshable?: boolean;
+  files?: string[];
+}
+
+export function describe(
+  name: string,
+  entry: StoredTarget | undefined,
+  data: StoreData,
+  now: number,
+): TargetStatus {
+  if (!entry) return { target: name, state: 'missing', current: data.current === name };
+  const expired = isExpired(entry.expiresAt, now, 0);
+  return {
+    target: name,
+    state: expired ? 'expired' : 'valid',
+    current: data.current === name,
+    url: entry.url,
+    method: entry.method,
+    protocol: entry.protocol,
+    ...(entry.expiresAt
+      ? { expiresAt: entry.expiresAt, secondsLeft: Math.floor((Date.parse(entry.expiresAt) - now) / 1000) }
+      : {}),
+    refreshable: !!entry.refreshToken,
+    files: entry.files.map((f) => f.path),
+  };
+}
+
+export function needsLoginError(s: TargetStatus): Error {
+  return s.state === 'missing'
+    ? needsLogin(
+        `No stored credential for target "${s.target}": run "deploy-login login --target ${s.target}" first.`,
+      )
+    : needsLogin(`The token for target "${s.target}" expired at ${s.expiresAt}: log in again.`);
+}
+
+export async function status(ctx: CoreContext, explicit?: string): Promise<TargetStatus> {
+  const data = await readStore(ctx.storePath);
+  const name = pickTargetName(explicit, ctx.env, data);
+  return describe(name, data.targets[name], data, ctx.now());
+}
+
+export async function listTargets(ctx: CoreContext): Promise<TargetStatus[]> {
+  const data = await readStore(ctx.storePath);
+  return Object.entries(data.targets)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, entry]) => describe(name, entry, data, ctx.now()));
+}
+
+export async function useTarget(ctx: CoreContext, name: string): Promise<void> {
+  await updateStore(ctx.storePath, (data) => {
+    if (!data.targets[name]) {
+      throw invalidInput(`There is no stored target "${name}": "deploy-login targets" lists them.`);
+    }
+    data.current = name;
+  });
+}
+
+export function specOf(name: string, e: StoredTarget): TargetSpec {
+  return {
+    name,
+    url: e.url,
+    method: e.method,
+    protocol: e.protocol,
+    username: e.username,
+    audience: e.audience ?? new URL(e.url).origin,
+    tokenEndpoint: e.tokenEndpoint,
+    formats: e.formats,
+    insecure: e.insecure,
+    clientId: e.clientId,
+    scope: e.scope,
+    options: e.options ?? {},
+  };
+}
+
+/**
+ * The stored credential for a target, refreshed first when it has expired and a refresh token
+ * is there. Throws needs-login when there is none, or it expired for good.
+ */
+export async function usableCredential(
+  ctx: CoreContext,
+  explicit: string | undefined,
+  opts: { refresh?: boolean; creds?: Credentials } = {},
+): Promise<{ name: string; entry: StoredTarget }> {
+  const data = await readStore(ctx.storePath);
+  const name = pickTargetName(explicit, ctx.env, data);
+  const entry = data.targets[name];
+  const s = describe(name, entry, data, ctx.now());
+  if (entry && s.state === 'valid') return { name, entry };
+  if (entry && entry.refreshToken && opts.refresh !== false) {
+    const refreshed = await refresh(ctx, name, entry, opts.creds ?? {});
+    return { name, entry: refreshed };
+  }
+  throw needsLoginError(s);
+}
+
+export async function refresh(
+  ctx: CoreContext,
+  name: string,
+  entry: StoredTarget,
+  creds: Credentials,
+): Promise<StoredTarget> {
+  const spec = specOf(name, entry);
+  const protocol = await protocolFor(spec);
+  if (!protocol.refresh || !entry.refreshToken) {
+    throw needsLogin(`The token for target "${name}" cannot be refreshed: log in again.`);
+  }
+  ctx.secrets.add(entry.refreshToken);
+  const grant = await protocol.refresh(
+    { spec, token: entry.token, refreshToken: entry.refreshToken },
+    creds,
+    {
+      http: ctx.http,
+      idToken: ctx.idToken,
+      secrets: ctx.secrets,
+      env: ctx.env,
+      now: ctx.now,
+      log: ctx.log,
+    },
+  );
+  ctx.secrets.add(grant.token);
+  ctx.secrets.add(grant.refreshToken);
+  const { saveGrant } = await import('./login.js');
+  await saveGrant(spec, { ...grant, refreshToken: grant.refreshToken ?? entry.refreshToken }, ctx);
+  return (await readStore(ctx.storePath)).targets[name]!;
+}
+
+export interface LogoutResult {
+  removed: string[];
+  restoredFiles: string[];
+}
+
+/** Undo a target's tool files (newest first) and drop it from the store; an empty store file is removed. */
+export async function logout(
+  ctx: CoreContext,
+  which: { target?: string; all?: boolean },
+): Promise<LogoutResult> {
+  const result: LogoutResult = { removed: [], restoredFiles: [] };
+  let emptied = false;
+  await updateStore(ctx.storePath, async (data) => {
+    const names = which.all
+      ? Object.keys(data.targets).reverse()
+      : [pickTargetName(which.target, ctx.env, data)];
+    for (const name of names) {
+      const entry = data.targets[name];
+      if (!entry) continue;
+      for (const j of [...entry.files].reverse()) {
+        const writer = writerFor(j.format);
+        if (writer) {
+          await undoToolFile(writer, j);
+          result.restoredFiles.push(j.path);
+        }
+      }
+      delete data.targets[name];
+      result.removed.push(name);
+    }
+    if (data.current && !data.targets[data.current]) {
+      const first = Object.keys(data.targets)[0];
+      if (first) data.current = first;
+      else delete data.current;
+    }
+    emptied = Object.keys(data.targets).length === 0;
+  });
+  if (emptied) {
+    // Only under the lock would this be race-free; a concurrent login re-creates the file anyway.
+    const { withFileLock } = await import('./fsutil.js');
+    await withFileLock(ctx.storePath, async () => {
+      const data = await readStore(ctx.storePath).catch(() => undefined);
+      if (data && Object.keys(data.targets).length === 0) await fs.rm(ctx.storePath, { force: true });
+    });
+  }
+  return result;
+}

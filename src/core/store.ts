@@ -1,0 +1,130 @@
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { invalidInput } from './errors.js';
+import { readIfExists, withFileLock, writeFileAtomic } from './fsutil.js';
+import { parseJsonSafely } from './redact.js';
+import type { Format, Method, ProtocolName } from './target.js';
+
+export type Env = Record<string, string | undefined>;
+
+/** What we changed in a deploy tool's file, so logout can undo exactly that. */
+export interface FileJournal {
+  format: Format;
+  path: string;
+  /** The writer's key for our entry (a registry host, a context name...). */
+  key: string;
+  /** Our entry's predecessor, serialized by the writer; null when there was none. */
+  previousEntry: string | null;
+  /** The whole file before we first touched it (base64), or null when it did not exist. */
+  original: string | null;
+  /** sha256 of the file as we left it: if unchanged since, the original is restored byte for byte. */
+  writtenHash: string;
+  /** The tool's variable we exported because the file is not at its default path. */
+  exportVar?: { name: string; value: string };
+}
+
+export interface StoredTarget {
+  url: string;
+  protocol: ProtocolName;
+  method: Method;
+  insecure: boolean;
+  token: string;
+  expiresAt?: string;
+  refreshToken?: string;
+  username?: string;
+  audience?: string;
+  tokenEndpoint?: string;
+  clientId?: string;
+  scope?: string;
+  formats: Format[];
+  options?: Record<string, unknown>;
+  loggedInAt: string;
+  files: FileJournal[];
+}
+
+export interface StoreData {
+  version: 1;
+  current?: string;
+  targets: Record<string, StoredTarget>;
+}
+
+export const emptyStore = (): StoreData => ({ version: 1, targets: {} });
+
+/** $DEPLOY_LOGIN_CONFIG; in Actions a per-job file under RUNNER_TEMP; else the XDG config dir. */
+export function storePath(env: Env, home: string): string {
+  if (env.DEPLOY_LOGIN_CONFIG) return path.resolve(env.DEPLOY_LOGIN_CONFIG);
+  if (env.GITHUB_ACTIONS === 'true' && env.RUNNER_TEMP) {
+    return path.join(env.RUNNER_TEMP, 'deploy-login', 'credentials.json');
+  }
+  const xdg =
+    env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME)
+      ? env.XDG_CONFIG_HOME
+      : path.join(home, '.config');
+  return path.join(xdg, 'deploy-login', 'credentials.json');
+}
+
+export class StoreCorruptError extends Error {}
+
+export function parseStore(text: string, file: string): StoreData {
+  const parsed = parseJsonSafely(text);
+  const bad = (why: string) =>
+    invalidInput(
+      `The credential store ${file} cannot be read (${why}): fix it, delete it, or run "deploy-login login" to replace it.`,
+    );
+  if (!parsed.ok) throw bad('it is not valid JSON');
+  const v = parsed.value as Partial<StoreData> | null;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw bad('it is not a JSON object');
+  if (v.version !== 1) throw bad(`unknown version ${JSON.stringify(v.version)?.slice(0, 20)}, expected 1`);
+  if (!v.targets || typeof v.targets !== 'object' || Array.isArray(v.targets))
+    throw bad('"targets" is not an object');
+  for (const [name, t] of Object.entries(v.targets)) {
+    if (!t || typeof t !== 'object' || typeof t.url !== 'string' || typeof t.token !== 'string') {
+      throw bad(`target "${name.slice(0, 64)}" lacks a url or token`);
+    }
+    if (!Array.isArray(t.files)) t.files = [];
+    if (!Array.isArray(t.formats)) t.formats = [];
+  }
+  if (v.current !== undefined && typeof v.current !== 'string') throw bad('"current" is not a string');
+  return v as StoreData;
+}
+
+export async function readStore(file: string): Promise<StoreData> {
+  const text = await readIfExists(file);
+  if (text === undefined) return emptyStore();
+  return parseStore(text, file);
+}
+
+export interface UpdateOptions {
+  /** login may replace an unreadable store, but only after saying so. */
+  replaceCorrupt?: (message: string) => void;
+}
+
+/** Read-modify-write under the store's lock, replaced atomically. */
+export async function updateStore<T>(
+  file: string,
+  mutate: (data: StoreData) => T | Promise<T>,
+  opts: UpdateOptions = {},
+): Promise<T> {
+  return withFileLock(file, async () => {
+    let data: StoreData;
+    try {
+      data = await readStore(file);
+    } catch (err) {
+      if (!opts.replaceCorrupt) throw err;
+      const backup = `${file}.corrupt-${Date.now()}`;
+      await fs.rename(file, backup).catch(() => undefined);
+      opts.replaceCorrupt(
+        `${(err as Error).message.replace(/: fix it.*$/, '')}; it was moved to ${backup} and a new store started.`,
+      );
+      data = emptyStore();
+    }
+    const result = await mutate(data);
+    await writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n');
+    return result;
+  });
+}
+
+/** The target a command acts on: --target, then DEPLOY_LOGIN_TARGET, then the store's current, then "default". */
+export function pickTargetName(explicit: string | undefined, env: Env, data: StoreData): string {
+  return explicit || env.DEPLOY_LOGIN_TARGET || data.current || 'default';
+}
