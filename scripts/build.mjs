@@ -12,11 +12,15 @@ const entries = {
   cli: 'src/cli/index.ts',
   lib: 'src/lib/index.ts',
 };
-const only = process.argv.slice(2);
+// --out DIR builds elsewhere (tests can use it via DEPLOY_LOGIN_DIST without touching dist/).
+const args = process.argv.slice(2);
+const outAt = args.indexOf('--out');
+const distDir = outAt >= 0 ? path.resolve(args[outAt + 1]) : path.join(root, 'dist');
+const only = args.filter((a, i) => i !== outAt && i !== outAt + 1);
 
 for (const [name, entry] of Object.entries(entries)) {
   if (only.length && !only.includes(name)) continue;
-  const out = path.join(root, 'dist', name);
+  const out = path.join(distDir, name);
   const { code, assets } = await ncc(path.join(root, entry), {
     minify: true,
     sourceMap: false,
@@ -35,5 +39,5 @@ for (const [name, entry] of Object.entries(entries)) {
   }
   if (name === 'cli') await chmod(path.join(out, 'index.js'), 0o755);
   const files = await readdir(out, { recursive: true });
-  console.log(`dist/${name}: ${files.join(', ')}`);
+  console.log(`${path.relative(root, out)}: ${files.join(', ')}`);
 }

@@ -97,7 +97,10 @@ async function saveGrant(spec, grant, ctx) {
                 ...(Object.keys(spec.options).length ? { options: spec.options } : {}),
                 loggedInAt: new Date(ctx.now()).toISOString(),
                 // Files written earlier for formats not asked for this time stay recorded, to be undone later.
-                files: [...previous.filter((p) => !written.some((w) => w.path === p.path && w.key === p.key)), ...written],
+                files: [
+                    ...previous.filter((p) => !written.some((w) => w.path === p.path && w.key === p.key)),
+                    ...written,
+                ],
             };
             data.targets[spec.name] = entry;
             if (!data.current || !data.targets[data.current])

@@ -24,7 +24,8 @@ function proxyFor(target, env) {
         return undefined;
     const proxy = new URL(raw.includes('://') ? raw : `http://${raw}`);
     const auth = proxy.username
-        ? 'Basic ' + Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')
+        ? 'Basic ' +
+            Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')
         : undefined;
     return {
         async connect(url, opts) {
@@ -79,7 +80,9 @@ function bypassed(target, noProxy) {
             continue;
         if (raw === '*')
             return true;
-        const [h, p] = raw.startsWith('[') ? [raw.slice(1, raw.indexOf(']')), raw.split(']:')[1]] : raw.split(':');
+        const [h, p] = raw.startsWith('[')
+            ? [raw.slice(1, raw.indexOf(']')), raw.split(']:')[1]]
+            : raw.split(':');
         if (p && p !== port)
             continue;
         const domain = (h ?? '').replace(/^\*?\./, '');

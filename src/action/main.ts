@@ -17,6 +17,7 @@ export interface PostState {
   storePath: string;
   targets: string[];
   binDir?: string;
+  cleanup: boolean;
 }
 
 async function main(): Promise<void> {
@@ -31,9 +32,10 @@ async function main(): Promise<void> {
   let exitCode = 0;
   let result: LoginResult | undefined;
   let run: RunResult | undefined;
-  const state: PostState = { storePath: '', targets: [] };
+  const state: PostState = { storePath: '', targets: [], cleanup: true };
   try {
     const inputs = readInputs((n) => core.getInput(n));
+    state.cleanup = inputs.cleanup;
     for (const s of Object.values(inputs.creds)) secrets.add(s);
     const ctx = createContext({
       secrets,

@@ -11,7 +11,7 @@ async function post(): Promise<void> {
     const raw = core.getState('deploy-login');
     if (!raw) return;
     const state = JSON.parse(raw) as PostState;
-    if ((core.getInput('cleanup') || 'true') === 'false') {
+    if (!state.cleanup) {
       core.info('cleanup is false: leaving the credential files in place.');
       return;
     }
