@@ -79,7 +79,7 @@ if [ "$need_kubectl" -eq 1 ]; then
     echo "install-peers: /usr/bin/kubectl is taken by another package; unpacking kubernetes-client to /usr/local/lib/kubernetes-client"
     tmp=$(mktemp -d)
     chmod 755 "$tmp"
-    (cd "$tmp" && $SUDO apt-get download kubernetes-client >/dev/null)
+    (cd "$tmp" && $SUDO apt-get download -o APT::Sandbox::User=root kubernetes-client >/dev/null)
     $SUDO rm -rf /usr/local/lib/kubernetes-client
     $SUDO dpkg -x "$tmp"/kubernetes-client_*.deb /usr/local/lib/kubernetes-client
     $SUDO rm -rf "$tmp"
