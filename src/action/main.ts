@@ -6,6 +6,7 @@ import { EXIT_CODES, toFailure, type Outcome } from '../core/errors.js';
 import { login, type LoginResult } from '../core/login.js';
 import { runDeploy, type RunResult } from '../core/run.js';
 import { SecretRegistry } from '../core/redact.js';
+import { deployEnv } from '../core/session.js';
 import { actionLabel, resolveTarget } from '../core/target.js';
 import { splitCommand } from './argv.js';
 import { actionsIdToken } from './idtoken.js';
@@ -65,11 +66,7 @@ async function main(): Promise<void> {
       run = await runDeploy({
         command,
         env: process.env,
-        childEnv: {
-          ...result.variables,
-          DEPLOY_LOGIN_TOKEN: result.token,
-          DEPLOY_LOGIN_CONFIG: ctx.storePath,
-        },
+        childEnv: { ...result.variables, ...deployEnv(result.target, result, ctx.storePath) },
         timeoutMs,
         stdout: (t) => process.stdout.write(secrets.redact(t)),
         stderr: (t) => process.stderr.write(secrets.redact(t)),

@@ -4,6 +4,7 @@ import { envVariables, shellQuote } from '../core/formats/env.js';
 import { login, type LoginResult } from '../core/login.js';
 import { compilePatterns, runDeploy } from '../core/run.js';
 import {
+  deployEnv,
   listTargets,
   logout,
   needsLoginError,
@@ -266,7 +267,7 @@ export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
     runDeploy({
       command,
       env: cli.env,
-      childEnv: childEnvFor(cli, cred.name, entry),
+      childEnv: deployEnv(cred.name, entry, cli.ctx.storePath),
       timeoutMs: timeoutS * 1000,
       needsLoginPatterns: patterns,
       needsLoginExitCodes: codes,
@@ -305,19 +306,4 @@ export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
     cli.io.err(`deploy-login: ${command[0]} ${how}: ${what}.\n`);
   }
   return result.exitCode;
-}
-
-function childEnvFor(
-  cli: Cli,
-  name: string,
-  entry: { token: string; url: string; files: Array<{ exportVar?: { name: string; value: string } }> },
-) {
-  const vars: Record<string, string> = {
-    DEPLOY_LOGIN_TOKEN: entry.token,
-    DEPLOY_LOGIN_URL: entry.url,
-    DEPLOY_LOGIN_TARGET: name,
-    DEPLOY_LOGIN_CONFIG: cli.ctx.storePath,
-  };
-  for (const f of entry.files) if (f.exportVar) vars[f.exportVar.name] = f.exportVar.value;
-  return vars;
 }

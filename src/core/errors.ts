@@ -53,10 +53,36 @@ export interface Failure {
   stack?: string;
 }
 
+const FS_ENVIRONMENT_CODES = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+  'ENOTDIR',
+  'EISDIR',
+  'EDQUOT',
+  'ELOOP',
+  'EEXIST',
+]);
+
 /** Anything we did not classify is a bug: say so, and keep the stack for debug output only. */
 export function toFailure(err: unknown): Failure {
   if (err instanceof DeployLoginError) {
     return { outcome: err.outcome, exitCode: err.exitCode, message: err.message };
+  }
+  const fsError = err as NodeJS.ErrnoException;
+  if (
+    fsError &&
+    typeof fsError.code === 'string' &&
+    typeof fsError.path === 'string' &&
+    FS_ENVIRONMENT_CODES.has(fsError.code)
+  ) {
+    // The machine's files, not our code: say which path and why, as an environment problem.
+    return {
+      outcome: 'invalid-input',
+      exitCode: 2,
+      message: `Cannot ${fsError.syscall ?? 'use'} ${fsError.path} (${fsError.code}): check that the path is writable by this user, or point DEPLOY_LOGIN_CONFIG / HOME elsewhere.`,
+    };
   }
   const message = err instanceof Error ? err.message : String(err);
   return {

@@ -145,6 +145,22 @@ export async function refresh(
   return (await readStore(ctx.storePath)).targets[name]!;
 }
 
+/** The variables a deploy command gets: the token, the target, and each tool file's variable. */
+export function deployEnv(
+  name: string,
+  entry: { token: string; url: string; files: Array<{ exportVar?: { name: string; value: string } }> },
+  storePath: string,
+): Record<string, string> {
+  const vars: Record<string, string> = {
+    DEPLOY_LOGIN_TOKEN: entry.token,
+    DEPLOY_LOGIN_URL: entry.url,
+    DEPLOY_LOGIN_TARGET: name,
+    DEPLOY_LOGIN_CONFIG: storePath,
+  };
+  for (const f of entry.files) if (f.exportVar) vars[f.exportVar.name] = f.exportVar.value;
+  return vars;
+}
+
 export interface LogoutResult {
   removed: string[];
   restoredFiles: string[];

@@ -8,6 +8,7 @@ import { DeployLoginError, EXIT_CODES, type Outcome } from '../core/errors.js';
 import { login as coreLogin, type LoginResult } from '../core/login.js';
 import { runDeploy, type RunResult } from '../core/run.js';
 import {
+  deployEnv,
   logout as coreLogout,
   status as coreStatus,
   usableCredential,
@@ -58,7 +59,7 @@ export async function run(
   return runDeploy({
     command,
     env: ctx.env,
-    childEnv: { DEPLOY_LOGIN_TOKEN: entry.token, DEPLOY_LOGIN_URL: entry.url, DEPLOY_LOGIN_TARGET: name },
+    childEnv: deployEnv(name, entry, ctx.storePath),
     timeoutMs: opts.timeoutMs,
     needsLoginPatterns: opts.needsLoginPatterns,
     stdout: (t) => void process.stdout.write(ctx.secrets.redact(t)),
