@@ -1,6 +1,8 @@
 // Docker Registry v2 token-auth "realm" (the Bearer flow GHCR/Docker Hub use), node:crypto only.
 // Used by __tests__/peers/registry.ts ({ auth: 'token' }) in front of Debian's docker-registry.
 //   GET  /token?service=&scope=...   Basic user:pass (or none: anonymous)  -> {token, access_token, expires_in, issued_at}
+//        &offline_token=true&client_id=X with a good Basic login also returns a refresh_token (distribution's
+//        token spec; what `docker login` asks for and stores as "identitytoken")
 //   POST /token  grant_type=password|refresh_token (OAuth2, docker "identitytoken")  -> {access_token, refresh_token, ...}
 // The JWT is RS256 with an `x5c` header that chains to the registry's `rootcertbundle` (SIGNER_CERT).
 // Authorization: anonymous gets no access; a user gets what they ask for on repositories under
@@ -103,11 +105,17 @@ createServer(async (req, res) => {
       if (!sub) return json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] });
     }
     const t = mint(sub, u.searchParams.getAll('scope'));
+    let refresh;
+    if (sub && u.searchParams.get('offline_token') === 'true' && u.searchParams.get('client_id')) {
+      refresh = randomUUID();
+      REFRESH.set(refresh, sub);
+    }
     return json(res, 200, {
       token: t,
       access_token: t,
       expires_in: TTL,
       issued_at: new Date().toISOString(),
+      ...(refresh ? { refresh_token: refresh } : {}),
     });
   }
   let body = '';

@@ -211,6 +211,8 @@ const FAULT_KINDS = new Set([
   'html',
   'no-token',
   'expired-token',
+  'timed-token',
+  'hangup',
   'oversize',
   'redirect',
 ]);
@@ -378,6 +380,32 @@ function expiredAccessToken(state) {
   const iat = nowSec() - 7200;
   const jti = crypto.randomUUID();
   return signAccessToken(state, { sub: 'ci-deployer', aud: state.origin, iss: state.origin, iat, exp: iat + 3600, jti, kind: 'expired' }); // prettier-ignore
+}
+
+/**
+ * `timed-token` claims: `exp`/`nbf`/`iat` at `expOffset`/`nbfOffset`/`iatOffset` seconds from now
+ * (exp defaults to +3600; nbf and iat are left out unless given).
+ */
+function timedClaims(fault) {
+  const now = nowSec();
+  const at = (offset) => (typeof offset === 'number' ? now + offset : undefined);
+  const claims = { exp: at(fault.expOffset ?? 3600) };
+  if (at(fault.nbfOffset) !== undefined) claims.nbf = at(fault.nbfOffset);
+  if (at(fault.iatOffset) !== undefined) claims.iat = at(fault.iatOffset);
+  return claims;
+}
+
+/** A signed access token with chosen time claims; the protected API judges it by its exp like any other. */
+function timedAccessToken(state, fault) {
+  const jti = crypto.randomUUID();
+  state.issuedJtis.add(jti);
+  return signAccessToken(state, { sub: 'ci-deployer', aud: state.origin, iss: state.origin, jti, kind: 'timed', ...timedClaims(fault) }); // prettier-ignore
+}
+
+/** A CI OIDC token (signed by the CI issuer) with chosen time claims, for faults on /_apis/idtoken. */
+function timedCiToken(state, fault) {
+  const claims = ciClaims(state, state.opts.audience ?? state.origin, { nbf: null, iat: null, exp: null });
+  return signCiToken(state, { ...claims, ...timedClaims(fault) });
 }
 
 /** Opaque tokens (Vault client_token, PyPI macaroon stand-in) are looked up rather than verified. */
@@ -971,6 +999,7 @@ function takeFault(state, pathname, method) {
 
 /** A response body in the shape the path's clients expect, so a "valid" fault response really is valid. */
 function tokenBodyFor(pathname, token, withExpiry) {
+  if (pathname === '/_apis/idtoken') return { count: 1, value: token };
   if (pathname.startsWith('/api/') || pathname.startsWith('/auth/') || pathname.startsWith('/_/oidc/')) {
     return withExpiry ? { token, expiration: rfc3339(nowSec() + 3600) } : { token };
   }
@@ -1055,12 +1084,30 @@ const FAULTS = {
     );
   },
 
-  'no-token'(_state, _fault, res) {
-    sendJson(res, 200, { token_type: 'Bearer' });
+  'no-token'(_state, _fault, res, pathname) {
+    sendJson(res, 200, pathname === '/_apis/idtoken' ? { count: 1 } : { token_type: 'Bearer' });
   },
 
   'expired-token'(state, _fault, res, pathname) {
-    sendJson(res, 200, tokenBodyFor(pathname, expiredAccessToken(state), false));
+    const token =
+      pathname === '/_apis/idtoken'
+        ? timedCiToken(state, { expOffset: -3600, iatOffset: -3900, nbfOffset: -3900 })
+        : expiredAccessToken(state);
+    sendJson(res, 200, tokenBodyFor(pathname, token, false));
+  },
+
+  // A token whose time claims sit at chosen offsets from now, for clock-skew boundary tests.
+  'timed-token'(state, fault, res, pathname) {
+    const token =
+      pathname === '/_apis/idtoken' ? timedCiToken(state, fault) : timedAccessToken(state, fault);
+    const body = tokenBodyFor(pathname, token, false);
+    if (fault.expiresIn !== undefined && !pathname.startsWith('/_apis/')) body.expires_in = fault.expiresIn;
+    sendJson(res, 200, body);
+  },
+
+  hangup(_state, _fault, res) {
+    // Close the connection without a byte of response: clients see "socket hang up".
+    res.socket?.destroy();
   },
 
   oversize(state, fault, res) {

@@ -27,7 +27,9 @@ export type FaultKind =
   | 'no-token'
   | 'expired-token'
   | 'oversize'
-  | 'redirect';
+  | 'redirect'
+  | 'hangup'
+  | 'timed-token';
 
 export interface Fault {
   kind: FaultKind;
@@ -51,6 +53,12 @@ export interface Fault {
   sizeBytes?: number;
   /** redirect: Location (default: the same path on localhost, another origin reaching the same target). */
   location?: string;
+  /** timed-token: seconds from now for the token's exp (default +3600), nbf and iat (left out unless set). */
+  expOffset?: number;
+  nbfOffset?: number;
+  iatOffset?: number;
+  /** timed-token: adds expires_in to an OAuth body. */
+  expiresIn?: number;
 }
 
 export interface LoggedRequest {

@@ -45,6 +45,15 @@ export interface VerdaccioHandle {
   stop(): Promise<void>;
 }
 
+export interface VerdaccioOptions {
+  /**
+   * npm trusted publishing: load dev/verdaccio-plugins/verdaccio-oidc-exchange, which answers
+   * `POST /-/npm/v1/oidc/token/exchange/package/:name` for CI JWTs verified against `jwksUrl`
+   * (and `issuer`); `publishers` maps a package name to the `repository` claim allowed to publish it.
+   */
+  trustedPublishing?: { jwksUrl: string; issuer?: string; publishers: Record<string, string> };
+}
+
 /** null when verdaccio + a Node >= 20 + npm exist, else what to install. */
 export function available(): string | null {
   if (!fs.existsSync(VERDACCIO_BIN)) return 'install verdaccio@6.8.0 (npm ci)';
@@ -52,8 +61,18 @@ export function available(): string | null {
   return null;
 }
 
-function config(dir: string, port: number): string {
-  return `storage: ${dir}/storage
+function config(dir: string, port: number, opts: VerdaccioOptions): string {
+  const tp = opts.trustedPublishing;
+  const plugins = tp
+    ? `plugins: ${path.join(REPO_ROOT, 'dev', 'verdaccio-plugins')}
+middlewares:
+  oidc-exchange:
+    jwks: ${JSON.stringify(tp.jwksUrl)}
+    issuer: ${JSON.stringify(tp.issuer ?? '')}
+    publishers: ${JSON.stringify(tp.publishers)}
+`
+    : '';
+  return `${plugins}storage: ${dir}/storage
 auth:
   htpasswd:
     file: ${dir}/htpasswd
@@ -84,12 +103,12 @@ web:
 `;
 }
 
-export async function start(): Promise<VerdaccioHandle> {
+export async function start(opts: VerdaccioOptions = {}): Promise<VerdaccioHandle> {
   const dir = makeTempDir('verdaccio');
   try {
     const port = await freePort();
     fs.mkdirSync(path.join(dir, 'storage'));
-    fs.writeFileSync(path.join(dir, 'config.yaml'), config(dir, port));
+    fs.writeFileSync(path.join(dir, 'config.yaml'), config(dir, port, opts));
     const logFile = path.join(dir, 'verdaccio.log');
     const proc = startServer(nodeBinary(), [VERDACCIO_BIN, '--config', path.join(dir, 'config.yaml')], {
       cwd: dir,

@@ -22,9 +22,12 @@ export function splitCommand(line: string): string[] {
       quote = c;
       inWord = true;
     } else if (c === '\\' && i + 1 < line.length) {
-      if (line[i + 1] !== '\n') word += line[i + 1];
+      // Backslash-newline is a line continuation: it joins lines and starts no word by itself.
+      if (line[i + 1] !== '\n') {
+        word += line[i + 1];
+        inWord = true;
+      }
       i++;
-      inWord = true;
     } else if (/\s/.test(c)) {
       if (inWord) words.push(word);
       word = '';

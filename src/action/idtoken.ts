@@ -1,42 +1,30 @@
-import * as core from '@actions/core';
-import { DeployLoginError, invalidInput, needsLogin, unavailable } from '../core/errors.js';
-import { GITHUB_PERMISSION_HINT } from '../core/oidc.js';
+import { invalidInput } from '../core/errors.js';
+import { HttpClient, httpOptionsFromEnv } from '../core/http.js';
+import { githubIdToken, GITHUB_PERMISSION_HINT } from '../core/oidc.js';
 import type { IdTokenFetcher } from '../core/protocols/types.js';
 
+/** The runner gives a job an OIDC token only with `id-token: write`; say so before anything is sent. */
+export function requireIdTokenPermission(env: Record<string, string | undefined>): void {
+  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw invalidInput(
+      `\`method: oidc\` needs GitHub's OIDC token, which this job did not get: ${GITHUB_PERMISSION_HINT}.`,
+    );
+  }
+}
+
 /**
- * @actions/core's getIDToken retries only 502/503/504 on GETs; wrap it so network errors,
- * 408, 429 and 500 are retried too, with jittered backoff, and failures get our outcomes.
+ * GitHub's OIDC token for an audience, fetched with the core's HTTP client: the runner's request
+ * URL plus `audience`, with its bearer. Network errors, 408, 429 and 5xx are retried with jittered
+ * backoff within the DEPLOY_LOGIN_* retry budget; 401/403 are needs-login. (Not `@actions/core`'s
+ * getIDToken: it retries fewer failures, and loading it costs every run undici; see runner.ts.)
  */
 export function actionsIdToken(
   env: Record<string, string | undefined>,
-  opts: { attempts?: number; baseMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+  http: HttpClient = new HttpClient(httpOptionsFromEnv(env)),
 ): IdTokenFetcher {
-  const attempts = opts.attempts ?? 4;
-  const baseMs = opts.baseMs ?? 500;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const fetchToken = githubIdToken(env, http);
   return async (audience) => {
-    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-      throw invalidInput(
-        `\`method: oidc\` needs GitHub's OIDC token, which this job did not get: ${GITHUB_PERMISSION_HINT}.`,
-      );
-    }
-    let last: DeployLoginError | undefined;
-    for (let i = 1; i <= attempts; i++) {
-      try {
-        return await core.getIDToken(audience);
-      } catch (err) {
-        const text = err instanceof Error ? err.message : String(err);
-        const code = Number(/Error Code\s*:\s*(\d{3})/.exec(text)?.[1] ?? NaN);
-        const transient = Number.isNaN(code) || code === 408 || code === 429 || code >= 500;
-        if (!transient) {
-          throw needsLogin(`GitHub's OIDC token service refused the request (HTTP ${code}).`);
-        }
-        last = unavailable(
-          `GitHub's OIDC token service kept failing (${Number.isNaN(code) ? 'network error' : `HTTP ${code}`}) after ${i} attempt${i === 1 ? '' : 's'}; try again later.`,
-        );
-        if (i < attempts) await sleep(Math.random() * baseMs * 2 ** (i - 1));
-      }
-    }
-    throw last!;
+    requireIdTokenPermission(env);
+    return fetchToken(audience);
   };
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './runner.js';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { createContext, type CoreContext } from '../core/context.js';
@@ -7,11 +7,12 @@ import { login, type LoginResult } from '../core/login.js';
 import { runDeploy, type RunResult } from '../core/run.js';
 import { SecretRegistry } from '../core/redact.js';
 import { deployEnv } from '../core/session.js';
+import { withSpinEnvironment } from '../core/spin-env.js';
 import { actionLabel, resolveTarget } from '../core/target.js';
 import { splitCommand } from './argv.js';
-import { actionsIdToken } from './idtoken.js';
+import { actionsIdToken, requireIdTokenPermission } from './idtoken.js';
 import { parseTimeout, readInputs, SECRET_INPUTS } from './inputs.js';
-import { writeSummary } from './summary.js';
+import { writeSummary, type SummaryRow } from './summary.js';
 
 /** State the post step reads: what to undo. */
 export interface PostState {
@@ -33,29 +34,53 @@ async function main(): Promise<void> {
   let exitCode = 0;
   let result: LoginResult | undefined;
   let run: RunResult | undefined;
+  // The job summary's rows; the `targets` path fills them itself.
+  let rows: SummaryRow[] | undefined;
   const state: PostState = { storePath: '', targets: [], cleanup: true };
   try {
     const inputs = readInputs((n) => core.getInput(n));
     state.cleanup = inputs.cleanup;
+    // protocol fermyon: Spin's own variables (SPIN_AUTH_TOKEN, HIPPO_*, CLOUD_URL) fill empty inputs.
+    const spin = inputs.targetsYaml
+      ? { input: inputs.target, creds: inputs.creds, defaultUrl: undefined }
+      : withSpinEnvironment(
+          inputs.target,
+          inputs.creds,
+          process.env,
+          actionLabel,
+          process.env.DEPLOY_LOGIN_ALLOW_HTTP === 'true',
+        );
+    inputs.target = spin.input;
+    inputs.creds = spin.creds;
     for (const s of Object.values(inputs.creds)) secrets.add(s);
     const ctx = createContext({
       secrets,
-      idToken: actionsIdToken(process.env),
       log: (l) => core.info(secrets.redact(l)),
       warn: (l) => core.warning(secrets.redact(l)),
     });
+    // GitHub's OIDC token through the same client: one retry budget, retries logged.
+    ctx.idToken = actionsIdToken(process.env, ctx.http);
     state.storePath = ctx.storePath;
     if (inputs.targetsYaml) {
       const { loginMany } = await import('./many.js');
       const many = await loginMany(inputs, ctx, state);
       outcome = many.outcome;
       exitCode = EXIT_CODES[outcome];
+      rows = many.rows;
+      if (many.anyLoggedIn) state.binDir = await putCliOnPath(ctx);
       return;
+    }
+    if (inputs.target.protocol === 'json' || Object.values(inputs.json).some(Boolean)) {
+      // protocol json: the recipe and json-* inputs become the target's stored settings.
+      const { prepareJsonTarget, actionJsonLabel } = await import('../core/protocols/json-config.js');
+      inputs.target = prepareJsonTarget(inputs.target, inputs.json, actionJsonLabel);
     }
     const spec = resolveTarget(inputs.target, inputs.creds, {
       label: actionLabel,
+      defaultUrl: spin.defaultUrl,
       allowHttp: process.env.DEPLOY_LOGIN_ALLOW_HTTP === 'true',
     });
+    if (spec.method === 'oidc') requireIdTokenPermission(process.env);
     const command = inputs.run ? splitCommand(inputs.run) : [];
     const timeoutMs = parseTimeout(inputs.timeout);
     result = await login(spec, inputs.creds, ctx);
@@ -84,7 +109,11 @@ async function main(): Promise<void> {
       }
       if (inputs.githubDeployment) {
         const { recordDeployments } = await import('./deployments.js');
-        await recordDeployments([{ target: result.target, url: result.url, outcome }], secrets);
+        await recordDeployments(
+          [{ target: result.target, url: result.url, outcome }],
+          secrets,
+          inputs.githubToken,
+        );
       }
     }
   } catch (err) {
@@ -97,7 +126,9 @@ async function main(): Promise<void> {
     core.setOutput('outcome', outcome);
     core.setOutput('exit-code', String(exitCode));
     core.saveState('deploy-login', JSON.stringify(state));
-    await writeSummary(result ? [{ result, outcome, run }] : [], outcome, secrets).catch(() => undefined);
+    await writeSummary(rows ?? (result ? [{ result, outcome, run }] : []), outcome, secrets).catch(
+      () => undefined,
+    );
     process.exitCode = exitCode;
   }
 }

@@ -1,13 +1,181 @@
-import type { CoreContext } from '../core/context.js';
-import { invalidInput, type Outcome } from '../core/errors.js';
-import type { ActionInputs } from './inputs.js';
+import * as core from './runner.js';
+import { createContext, type CoreContext } from '../core/context.js';
+import { EXIT_CODES, invalidInput, mostSevere, type Outcome } from '../core/errors.js';
+import { loginMany as loginAll, parseConcurrency, parseTargetList, type TargetResult } from '../core/many.js';
+import { runDeploy, type RunResult } from '../core/run.js';
+import { deployEnv } from '../core/session.js';
+import { splitCommand } from './argv.js';
+import { actionsIdToken, requireIdTokenPermission } from './idtoken.js';
+import { parseTimeout, type ActionInputs } from './inputs.js';
 import type { PostState } from './main.js';
+import type { SummaryRow } from './summary.js';
 
-/** Several targets in one step (the `targets` input). */
-export async function loginMany(
-  _inputs: ActionInputs,
-  _ctx: CoreContext,
-  _state: PostState,
-): Promise<{ outcome: Outcome }> {
-  throw invalidInput('`targets` is not available in this version yet: use a matrix over `target` and `url`.');
+/** Per-target variables the env format also sets without the target's name; only the current target keeps those. */
+const UNSUFFIXED = new Set(['DEPLOY_LOGIN_TOKEN', 'DEPLOY_LOGIN_URL', 'DEPLOY_LOGIN_TARGET', 'DEPLOY_LOGIN_EXPIRES_AT']);
+
+export interface ManyStep {
+  outcome: Outcome;
+  rows: SummaryRow[];
+  /** Whether any target logged in (then the CLI goes on PATH for later steps). */
+  anyLoggedIn: boolean;
+}
+
+/**
+ * Several targets in one step (the `targets` input): every item validated first, logins in
+ * parallel, each target's log printed as one group when it is done, then `run` once per
+ * logged-in target, in list order. The step's exit code is the most severe outcome.
+ */
+export async function loginMany(inputs: ActionInputs, ctx: CoreContext, state: PostState): Promise<ManyStep> {
+  if (inputs.target.url?.trim()) {
+    throw invalidInput('`url` and `targets` cannot be used together: give each target its url inside `targets`.');
+  }
+  const name = inputs.target.target?.trim();
+  if (name && name !== 'default') {
+    throw invalidInput('`target` and `targets` cannot be used together: name each target inside `targets`.');
+  }
+  const env = process.env;
+  const concurrency = parseConcurrency(env.DEPLOY_LOGIN_CONCURRENCY, 'DEPLOY_LOGIN_CONCURRENCY');
+  const { target: _t, url: _u, ...shared } = inputs.target;
+  const items = await parseTargetList(inputs.targetsYaml, {
+    label: '`targets`',
+    defaults: { input: shared, creds: inputs.creds, json: inputs.json },
+    inlineSecrets: true,
+    env,
+    allowHttp: env.DEPLOY_LOGIN_ALLOW_HTTP === 'true',
+    secrets: ctx.secrets,
+  });
+  if (items.some((i) => i.spec.method === 'oidc')) requireIdTokenPermission(env);
+  const command = inputs.run ? splitCommand(inputs.run) : [];
+  const timeoutMs = parseTimeout(inputs.timeout);
+  const secrets = ctx.secrets;
+  const idToken = actionsIdToken(env);
+
+  core.info(
+    `deploy-login: logging in to ${items.length} target${items.length === 1 ? '' : 's'}, ${Math.min(concurrency, items.length)} at a time.`,
+  );
+  const results = await loginAll(items, ctx, {
+    concurrency,
+    contextFor: (_item, sink) =>
+      createContext({
+        env,
+        home: ctx.home,
+        storePath: ctx.storePath,
+        secrets,
+        idToken,
+        log: (text) => sink({ level: 'info', text }),
+        warn: (text) => sink({ level: 'warn', text }),
+      }),
+    onDone: (r) => printGroup(r, secrets.redact.bind(secrets)),
+  });
+
+  const ok = results.filter((r) => r.outcome === 'success');
+  state.targets.push(...ok.map((r) => r.target));
+  publish(results, ctx);
+
+  const runs = new Map<string, RunResult>();
+  if (command.length) {
+    for (const r of ok) {
+      const login = r.login!;
+      core.startGroup(`deploy to ${r.target}: ${command[0]}`);
+      const run = await runDeploy({
+        command,
+        env,
+        childEnv: { ...login.variables, ...deployEnv(r.target, login, ctx.storePath) },
+        timeoutMs,
+        stdout: (t) => process.stdout.write(secrets.redact(t)),
+        stderr: (t) => process.stderr.write(secrets.redact(t)),
+        redact: (t) => secrets.redact(t),
+      });
+      core.endGroup();
+      runs.set(r.target, run);
+      if (run.exitCode !== 0) {
+        core.error(
+          run.outcome === 'needs-login'
+            ? `${r.target}: the deploy command was refused for authentication (${run.reason}): needs login.`
+            : `${r.target}: the deploy command failed (exit ${run.commandExitCode ?? run.signal}): deploy failed.`,
+        );
+      }
+    }
+  }
+  const final = (r: TargetResult): Outcome => runs.get(r.target)?.outcome ?? r.outcome;
+  core.setOutput(
+    'results',
+    JSON.stringify(
+      results.map((r) => {
+        const run = runs.get(r.target);
+        return {
+          target: r.target,
+          outcome: final(r),
+          'exit-code': EXIT_CODES[final(r)],
+          'expires-at': r.expiresAt ?? '',
+          url: r.url,
+          ...(r.error ? { error: secrets.redact(r.error) } : {}),
+          ...(run ? { 'command-exit-code': run.commandExitCode } : {}),
+        };
+      }),
+    ),
+  );
+  if (command.length && inputs.githubDeployment) {
+    const { recordDeployments } = await import('./deployments.js');
+    await recordDeployments(
+      results.map((r) => ({ target: r.target, url: r.url, outcome: final(r) })),
+      secrets,
+      inputs.githubToken,
+    );
+  }
+  return {
+    outcome: mostSevere(results.map(final)),
+    anyLoggedIn: ok.length > 0,
+    rows: results.map((r) => ({
+      result: {
+        target: r.target,
+        url: r.url,
+        method: r.method,
+        expiresAt: r.expiresAt,
+        files: r.login?.files ?? [],
+      },
+      outcome: final(r),
+      run: runs.get(r.target),
+    })),
+  };
+}
+
+/** One collapsible group per target, printed whole when it is done, so parallel logins never interleave. */
+function printGroup(r: TargetResult, redact: (t: string) => string): void {
+  core.startGroup(`${r.target}: ${r.outcome}${r.outcome === 'success' ? '' : ` (exit ${r.exitCode})`}`);
+  for (const l of r.log) {
+    if (l.level === 'warn') core.warning(redact(`${r.target}: ${l.text}`));
+    else core.info(redact(l.text));
+  }
+  if (r.stack) core.debug(redact(r.stack));
+  if (r.outcome === 'success') {
+    const exp = r.expiresAt ? `, expires ${r.expiresAt}` : '';
+    core.info(`Logged in to "${r.target}" (${r.url}) with ${r.method}${exp} in ${r.durationMs} ms, ${r.attempts} HTTP attempt(s).`);
+    for (const f of r.login?.files ?? []) core.info(`  wrote ${f.format}: ${f.path}`);
+  }
+  core.endGroup();
+  // Outside the group, so a failure shows without expanding anything.
+  if (r.error) core.error(redact(`${r.target}: ${r.error}`));
+}
+
+/**
+ * Outputs and variables for later steps. `target`, `token` and `expires-at` describe the current
+ * target (the first in the list that logged in); `results` has every target.
+ */
+function publish(results: TargetResult[], ctx: CoreContext): void {
+  const ok = results.filter((r) => r.outcome === 'success');
+  const current = ok[0];
+  core.setOutput('credentials-file', ctx.storePath);
+  core.exportVariable('DEPLOY_LOGIN_CONFIG', ctx.storePath);
+  if (!current) return;
+  core.setOutput('target', current.target);
+  core.setOutput('expires-at', current.expiresAt ?? '');
+  core.setOutput('token', current.login!.token);
+  for (const r of ok) {
+    for (const [k, v] of Object.entries(r.login!.variables)) {
+      // DEPLOY_LOGIN_TOKEN & co. from every target would overwrite each other: keep the current's.
+      if (UNSUFFIXED.has(k) && r !== current) continue;
+      core.exportVariable(k, v);
+    }
+  }
 }

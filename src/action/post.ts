@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './runner.js';
 import { promises as fs } from 'node:fs';
 import { createContext } from '../core/context.js';
 import { toFailure } from '../core/errors.js';
@@ -21,10 +21,11 @@ async function post(): Promise<void> {
       log: (l) => core.info(l),
       idToken: async () => '',
     });
-    for (const target of [...state.targets].reverse()) {
-      const r = await logout(ctx, { target });
+    // Only this step's targets: other legs sharing the machine (and its tool files) keep theirs.
+    if (state.targets.length) {
+      const r = await logout(ctx, { targets: state.targets });
       core.info(
-        `deploy-login: logged out of ${r.removed.join(', ') || target}; undid ${r.restoredFiles.length} file change(s).`,
+        `deploy-login: logged out of ${r.removed.join(', ') || state.targets.join(', ')}; undid ${r.restoredFiles.length} file change(s).`,
       );
     }
     if (state.binDir) await fs.rm(state.binDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { appendSummary } from './runner.js';
 import type { Outcome } from '../core/errors.js';
 import type { LoginResult } from '../core/login.js';
 import type { SecretRegistry } from '../core/redact.js';
@@ -17,25 +17,24 @@ export async function writeSummary(
   secrets: SecretRegistry,
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const table = [
-    [
-      { data: 'Target', header: true },
-      { data: 'Method', header: true },
-      { data: 'URL', header: true },
-      { data: 'Expires', header: true },
-      { data: 'Files written', header: true },
-      { data: 'Outcome', header: true },
-    ],
-    ...rows.map((r) =>
-      [
-        r.result.target,
-        r.result.method,
-        r.result.url,
-        r.result.expiresAt ?? 'unknown',
-        r.result.files.map((f) => `${f.format}: ${f.path}`).join('<br>') || '-',
-        r.outcome,
-      ].map((c) => secrets.redact(String(c))),
-    ),
-  ];
-  await core.summary.addHeading(`deploy-login: ${overall}`, 3).addTable(table).write();
+  // Every cell is redacted, then HTML-escaped: a URL or path must not turn into markup.
+  const cell = (text: string) => escapeHtml(secrets.redact(text));
+  const header = ['Target', 'Method', 'URL', 'Expires', 'Files written', 'Outcome'];
+  const body = rows.map((r) => [
+    cell(r.result.target),
+    cell(r.result.method),
+    cell(r.result.url),
+    cell(r.result.expiresAt ?? 'unknown'),
+    r.result.files.map((f) => cell(`${f.format}: ${f.path}`)).join('<br>') || '-',
+    cell(r.outcome),
+  ]);
+  const tr = (cells: string[], tag: 'th' | 'td') =>
+    `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
+  appendSummary(
+    `<h3>deploy-login: ${cell(overall)}</h3>\n<table>${tr(header, 'th')}${body.map((r) => tr(r, 'td')).join('')}</table>\n`,
+  );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { invalidInput } from '../core/errors.js';
+import { TOOL_OPTIONS } from '../core/tool-options.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -26,9 +27,38 @@ export const LOGIN_OPTIONS: Options = {
   'oidc-source': { type: 'string' },
   'id-token-env': { type: 'string' },
   'id-token-file': { type: 'string' },
+  'azure-service-connection': { type: 'string' },
+  // The target's "is this token still good?" endpoint, for status --verify.
+  'check-url': { type: 'string' },
+  // protocol json (src/cli/login-extras.ts): a recipe, or the login request and answer spelled out.
+  'json-recipe': { type: 'string' },
+  'login-path': { type: 'string' },
+  body: { type: 'string', multiple: true },
+  'token-field': { type: 'string' },
+  'expiry-field': { type: 'string' },
+  'expiry-kind': { type: 'string' },
+  'refresh-path': { type: 'string' },
+  'refresh-body': { type: 'string', multiple: true },
+  'refresh-token-field': { type: 'string' },
+  'check-path': { type: 'string' },
+  'audience-path': { type: 'string' },
+  // The device flow's two non-interactive halves (SIP 007): for editors, scripts and CI.
+  'get-device-code': { type: 'boolean' },
+  'check-device-code': { type: 'string' },
+  // Several targets at once (src/cli/many.ts): a YAML list, and how many logins run in parallel.
+  'targets-file': { type: 'string' },
+  concurrency: { type: 'string' },
+  // Credential-file and registry options (--package, --kube-server, ...): src/core/tool-options.ts.
+  ...Object.fromEntries(TOOL_OPTIONS.map((o) => [o.name, { type: 'string' as const }])),
   // Secrets on argv leak into process listings: refuse them with a pointer to the safe way.
   password: { type: 'string' },
   token: { type: 'string' },
+};
+
+export const STATUS_OPTIONS: Options = {
+  ...COMMON,
+  'min-valid': { type: 'string' },
+  verify: { type: 'boolean' },
 };
 
 export const RUN_OPTIONS: Options = {

@@ -1,7 +1,8 @@
 import { createContext, type CoreContext } from '../core/context.js';
-import { EXIT_CODES, invalidInput } from '../core/errors.js';
+import { DeployLoginError, EXIT_CODES, invalidInput } from '../core/errors.js';
 import { envVariables, shellQuote } from '../core/formats/env.js';
 import { login, type LoginResult } from '../core/login.js';
+import { withSpinEnvironment } from '../core/spin-env.js';
 import { compilePatterns, runDeploy } from '../core/run.js';
 import {
   deployEnv,
@@ -13,11 +14,12 @@ import {
   useTarget,
 } from '../core/session.js';
 import { SecretRegistry } from '../core/redact.js';
-import type { StoredTarget } from '../core/store.js';
+import { readStore, type StoredTarget } from '../core/store.js';
 import { resolveTarget, type Credentials, type InputLabel } from '../core/target.js';
-import { LOGIN_OPTIONS, COMMON, RUN_OPTIONS, list, parse, str, type Values } from './args.js';
+import { LOGIN_OPTIONS, COMMON, RUN_OPTIONS, STATUS_OPTIONS, list, parse, str, type Values } from './args.js';
 import { createOutput, humanDuration, paint, readStdin, type Output } from './io.js';
 import { relogin } from './relogin.js';
+import { contextFor, withLoginExtras } from './login-extras.js';
 
 export interface Cli {
   ctx: CoreContext;
@@ -66,14 +68,20 @@ async function readCredentials(v: Values, env: Cli['env']): Promise<Credentials>
 
 export async function loginCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('login', argv, LOGIN_OPTIONS);
+  if (v['targets-file'] !== undefined) {
+    const { loginTargetsFile } = await import('./many.js');
+    return loginTargetsFile(cli, v);
+  }
   const { env, ctx } = cli;
-  const creds = await readCredentials(v, env);
-  for (const s of Object.values(creds)) ctx.secrets.add(s);
-  const spec = resolveTarget(
+  const deviceStep = v['get-device-code'] === true || v['check-device-code'] !== undefined;
+  const allowHttp = env.DEPLOY_LOGIN_ALLOW_HTTP === 'true';
+  // protocol fermyon: Spin's own variables (SPIN_AUTH_TOKEN, HIPPO_*, CLOUD_URL) fill what is still empty.
+  const spin = withSpinEnvironment(
     {
       target: str(v.target) ?? env.DEPLOY_LOGIN_TARGET,
       url: str(v.url) ?? env.DEPLOY_LOGIN_URL,
-      method: str(v.method),
+      // --get-device-code / --check-device-code imply the device method.
+      method: str(v.method) ?? (deviceStep ? 'device' : undefined),
       protocol: str(v.protocol),
       username: str(v.username) ?? env.DEPLOY_LOGIN_USERNAME,
       audience: str(v.audience),
@@ -83,24 +91,26 @@ export async function loginCommand(cli: Cli, argv: string[]): Promise<number> {
       format: list(v.format).join(','),
       insecure: v.insecure === true,
     },
-    creds,
-    { label: cliLabel, allowHttp: env.DEPLOY_LOGIN_ALLOW_HTTP === 'true' },
+    await readCredentials(v, env),
+    env,
+    cliLabel,
+    allowHttp,
   );
-  const oidc = {
-    source: str(v['oidc-source']),
-    idTokenEnv: str(v['id-token-env']),
-    idTokenFile: str(v['id-token-file']),
-  };
-  const run =
-    oidc.source || oidc.idTokenEnv || oidc.idTokenFile
-      ? createContext({ ...ctx, oidc, idToken: undefined })
-      : ctx;
-  const result = await login(spec, creds, run);
+  const creds = spin.creds;
+  for (const s of Object.values(creds)) ctx.secrets.add(s);
+  const input = await withLoginExtras(spin.input, v, env);
+  const spec = resolveTarget(input, creds, { label: cliLabel, allowHttp, defaultUrl: spin.defaultUrl });
+  if (spec.method === 'device' || deviceStep) {
+    const { deviceLoginCommand } = await import('./device.js');
+    return deviceLoginCommand(cli, spec, creds, v);
+  }
+  // --oidc-source, --id-token-env/-file and --azure-service-connection pick the CI token source.
+  const result = await login(spec, creds, contextFor(ctx, spec));
   printLogin(cli, result, v.json === true);
   return 0;
 }
 
-function printLogin(cli: Cli, r: LoginResult, json: boolean): void {
+export function printLogin(cli: Cli, r: LoginResult, json: boolean): void {
   if (json) {
     cli.io.out(
       JSON.stringify({
@@ -135,29 +145,68 @@ export async function logoutCommand(cli: Cli, argv: string[]): Promise<number> {
 }
 
 export async function statusCommand(cli: Cli, argv: string[]): Promise<number> {
-  const { values: v } = parse('status', argv, COMMON);
+  const { values: v } = parse('status', argv, STATUS_OPTIONS);
+  const minValid = seconds(str(v['min-valid']), '--min-valid', DEFAULT_MIN_VALID_SECONDS);
   const s = await status(cli.ctx, str(v.target));
-  const code = s.state === 'valid' ? 0 : EXIT_CODES['needs-login'];
+  let code = s.state === 'valid' ? 0 : EXIT_CODES['needs-login'];
+  let problem = code === 0 ? undefined : needsLoginError(s).message;
+  let verified: boolean | undefined;
+  if (code === 0 && v.verify) {
+    // Ask the target itself; only "the target refused the token" becomes a status, other errors propagate.
+    const { verifyToken } = await import('../core/verify.js');
+    const entry = (await readStore(cli.ctx.storePath)).targets[s.target]!;
+    try {
+      await verifyToken(cli.ctx, s.target, entry);
+      verified = true;
+    } catch (err) {
+      if (!(err instanceof DeployLoginError) || err.outcome !== 'needs-login') throw err;
+      verified = false;
+      code = EXIT_CODES['needs-login'];
+      problem = err.message;
+    }
+  }
+  const warning =
+    code === 0 && s.secondsLeft !== undefined && s.secondsLeft < minValid
+      ? `the token for "${s.target}" expires in ${humanDuration(s.secondsLeft)} (${s.expiresAt}), less than ${minValid} s from now: ${s.refreshable ? 'run "deploy-login refresh"' : 'log in again'} before a long deploy.`
+      : undefined;
   if (v.json) {
     cli.io.out(
-      JSON.stringify({ ...s, outcome: code === 0 ? 'success' : 'needs-login', exitCode: code }) + '\n',
+      JSON.stringify({
+        ...s,
+        ...(verified !== undefined ? { verified } : {}),
+        ...(warning ? { warning } : {}),
+        ...(problem ? { error: problem } : {}),
+        outcome: code === 0 ? 'success' : 'needs-login',
+        exitCode: code,
+      }) + '\n',
     );
     return code;
   }
-  if (s.state === 'missing')
-    cli.io.err(`${paint(cli.io, 'red', 'needs login')}: ${needsLoginError(s).message}\n`);
-  else if (s.state === 'expired')
-    cli.io.err(`${paint(cli.io, 'red', 'needs login')}: ${needsLoginError(s).message}\n`);
-  else {
-    const left =
-      s.secondsLeft !== undefined
-        ? `, expires in ${humanDuration(s.secondsLeft)} (${s.expiresAt})`
-        : ', no expiry known';
-    cli.io.err(
-      `${paint(cli.io, 'green', 'logged in')}: "${s.target}" at ${s.url} with ${s.method}${left}.\n`,
-    );
+  if (problem) {
+    cli.io.err(`${paint(cli.io, 'red', 'needs login')}: ${problem}\n`);
+    return code;
   }
+  const left =
+    s.secondsLeft !== undefined
+      ? `, expires in ${humanDuration(s.secondsLeft)} (${s.expiresAt})`
+      : ', no expiry known';
+  const checked = verified ? '; the target confirms the token is valid' : '';
+  cli.io.err(
+    `${paint(cli.io, 'green', 'logged in')}: "${s.target}" at ${s.url} with ${s.method}${left}${checked}.\n`,
+  );
+  if (warning) cli.io.err(paint(cli.io, 'yellow', `warning: ${warning}`) + '\n');
   return code;
+}
+
+/** status warns when less than this is left (seconds), unless --min-valid says otherwise. */
+export const DEFAULT_MIN_VALID_SECONDS = 300;
+
+function seconds(value: string | undefined, label: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw invalidInput(`${label} must be a number of seconds, not "${value.slice(0, 40)}".`);
+  return n;
 }
 
 export async function tokenCommand(cli: Cli, argv: string[]): Promise<number> {
@@ -257,11 +306,13 @@ export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
   const json = v.json === true;
 
   let cred: { name: string; entry: StoredTarget };
+  let loggedInAgain = false;
   try {
     cred = await usableCredential(cli.ctx, target);
   } catch (err) {
-    if (!v.relogin) throw err;
+    if (!v.relogin || !(err instanceof DeployLoginError) || err.outcome !== 'needs-login') throw err;
     cred = await relogin(cli, target, err);
+    loggedInAgain = true;
   }
   const attempt = (entry: typeof cred.entry) =>
     runDeploy({
@@ -277,12 +328,20 @@ export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
     });
   cli.ctx.secrets.add(cred.entry.token);
   let result = await attempt(cred.entry);
-  if (result.outcome === 'needs-login' && v.relogin) {
+  // Once, and only with a credential we did not just get: a fresh one refused means login won't help.
+  if (result.outcome === 'needs-login' && v.relogin && !loggedInAgain) {
     cli.io.err(
       `deploy-login: the deploy was refused for authentication (${result.reason}); logging in again once.\n`,
     );
-    cred = await relogin(cli, cred.name, undefined);
-    result = await attempt(cred.entry);
+    const again = await relogin(cli, cred.name, undefined).catch((err: unknown) => {
+      if (!(err instanceof DeployLoginError)) throw err;
+      cli.io.err(`deploy-login: ${err.message}\n`);
+      return undefined;
+    });
+    if (again) {
+      cred = again;
+      result = await attempt(cred.entry);
+    }
   }
   if (json) {
     cli.io.out(

@@ -12,7 +12,9 @@ Commands:
   env        print shell export lines for the target's token and files
   targets    list stored targets
   use        make a stored target the current one
+  refresh    get a new token with the stored refresh token
   run        run a deploy command with the credential; exit 3 = needs login, 4 = deploy failed
+  completion print a shell completion script: bash, zsh or fish
 
 Every command takes --help. Exit codes: 0 success, 1 internal error, 2 invalid input,
 3 needs login, 4 deploy failed, 5 target unavailable.
@@ -25,7 +27,7 @@ Log in to a target and store the issued token.
 
   --target NAME            name to store the credential under (default "default"; env DEPLOY_LOGIN_TARGET)
   --url URL                the target's base URL (env DEPLOY_LOGIN_URL)
-  --method M               oidc | password | token | device | auto (default auto)
+  --method M               oidc | password | token | device | client-credentials | auto (default auto)
   --protocol P             oauth2 | fermyon | json | npm-registry | docker-registry (default oauth2)
   --username USER          for password logins (env DEPLOY_LOGIN_USERNAME)
   --password-stdin         read the password from stdin (else env DEPLOY_LOGIN_PASSWORD)
@@ -34,12 +36,45 @@ Log in to a target and store the issued token.
   --token-endpoint URL     skip discovery and use this token endpoint
   --client-id ID           OAuth client id (secret from env DEPLOY_LOGIN_CLIENT_SECRET)
   --scope SCOPE            OAuth scope to request
-  --format LIST            credential files to write: spin, env (comma-separated, repeatable)
+  --format LIST            credential files to write: spin, env, docker, npmrc, netrc, kubeconfig
+                           (comma-separated, repeatable; default npmrc for npm-registry, docker for
+                           docker-registry)
   --insecure               accept an invalid TLS certificate for this target (stored with it)
   --oidc-source S          github | gitlab | circleci | bitbucket | buildkite | azure | env | file
-  --id-token-env VAR       variable holding a ready CI JWT (default DEPLOY_LOGIN_ID_TOKEN)
+                           (default: detected, in that order)
+  --id-token-env VAR       variable holding a ready CI JWT (GitLab id_tokens; default DEPLOY_LOGIN_ID_TOKEN)
   --id-token-file FILE     file holding a ready CI JWT
+  --azure-service-connection ID
+                           Azure Pipelines service connection (env DEPLOY_LOGIN_AZURE_SERVICE_CONNECTION_ID
+                           or AZURESUBSCRIPTION_SERVICE_CONNECTION_ID)
+  --check-url URL          endpoint that answers 200 for a valid token (for status --verify)
   --json                   print the result as JSON
+
+Protocol json (see docs/protocol-json.md); --json-recipe implies --protocol json:
+  --json-recipe R          vault | pypi | jwt-service
+  --login-path PATH        POST here (joined to --url), e.g. /v1/auth/jwt/login
+  --body FIELD=VALUE       a login body field (repeatable; FIELD:=JSON for non-strings, a.b=V nests);
+                           placeholders {jwt} {username} {password} {audience}
+  --token-field PATH       where the token is in the answer (dotted, default token)
+  --expiry-field PATH      where its expiry is; --expiry-kind seconds | unix | date
+  --refresh-path PATH      refresh endpoint; --refresh-body FIELD=VALUE ({refreshToken} {token});
+                           --refresh-token-field PATH (default refreshToken)
+  --check-path PATH        token check endpoint (for status --verify)
+  --audience-path PATH     GET here for {"audience"} to request (PyPI-style)
+
+Registries, credential files and client assertions (docs/format-*.md, docs/protocol-*.md):
+  --package NAME           npm-registry + oidc: the package to publish (npm trusted publishing)
+  --docker-server HOST     docker: the config.json key (default: the --url host)
+  --npm-registry URL       npmrc: the registry the token is for (default: --url)
+  --netrc-machine HOST     netrc: the machine the token is for (default: the --url host)
+  --kube-server URL        kubeconfig: the API server (default: --url)
+  --kube-ca-file FILE      kubeconfig: the API server's CA (PEM), embedded in the file
+  --kube-ca-data DATA      kubeconfig: the same as PEM text or base64
+  --kube-namespace NS      kubeconfig: the context's namespace
+  --client-assertion-key FILE
+                           oauth2: sign private_key_jwt client assertions with this key (JWK or PEM,
+                           ES256/RS256; or the key itself in env DEPLOY_LOGIN_CLIENT_ASSERTION_KEY)
+  docker and netrc put --username (or oidc / oauth2accesstoken / oauth2) beside a token.
 
 Secrets are never taken from argv.`,
 
@@ -48,9 +83,25 @@ Secrets are never taken from argv.`,
 Remove the stored credential and undo the credential files written for it
 (entries we added are removed, entries we replaced are restored).`,
 
-  status: `Usage: deploy-login status [--target NAME] [--json]
+  status: `Usage: deploy-login status [--target NAME] [--min-valid SECONDS] [--verify] [--json]
 
-Exit 0 when the target has a usable credential, 3 when it needs login, 2 when the store cannot be read.`,
+Exit 0 when the target has a usable credential, 3 when it needs login, 2 when the store cannot be read.
+
+  --min-valid SECONDS   warn (exit still 0) when less than this is left (default 300)
+  --verify              also ask the target (the --check-url or json --check-path given at login):
+                        200 = valid, 401/403 = exit 3`,
+
+  refresh: `Usage: deploy-login refresh [--target NAME] [--json]
+
+Get a new token now with the refresh token the target gave at login, and rewrite the store and the
+tool files. Exit 3 when there is no refresh token or the target refuses it.`,
+
+  completion: `Usage: deploy-login completion bash|zsh|fish
+
+Print a completion script:
+  bash: eval "$(deploy-login completion bash)"
+  zsh:  source <(deploy-login completion zsh)
+  fish: deploy-login completion fish | source`,
 
   token: `Usage: deploy-login token [--target NAME]
 
@@ -72,7 +123,18 @@ Make NAME the current target (used when --target is not given).`,
                         [--needs-login-pattern REGEX]... [--needs-login-exit-code N]... [--json] -- CMD [ARGS...]
 
 Check the credential first (missing or expired: exit 3 without running CMD, unless --relogin can
-log in again without a person), then run CMD without a shell, stdin closed, output streamed.
+log in again without a person), then run CMD without a shell, stdin closed, in its own session
+(no terminal to prompt on), with tools' prompts switched off, output streamed live.
 A failure whose output shows an authentication error exits 3; any other failure exits 4.
+A command that starts an interactive login is stopped at once (exit 3).
+
+  --relogin                   log in again (stored method, secrets from the environment) when the
+                              credential is missing or expired, or once when the deploy is refused
+  --timeout SECONDS           stop the command (its whole process group) after this long; exit 3 if
+                              it was waiting at a login prompt, else 4
+  --needs-login-pattern RE    output that means "needs login" (repeatable)
+  --needs-login-exit-code N   exit codes that mean "needs login" (repeatable)
+  --json                      print {target,outcome,exitCode,commandExitCode,...}; the command's
+                              stdout then goes to stderr
 The child gets DEPLOY_LOGIN_TOKEN, DEPLOY_LOGIN_URL, DEPLOY_LOGIN_TARGET and the tools' file variables.`,
 };

@@ -22,13 +22,27 @@ const COMMANDS: Record<string, (cli: Cli, argv: string[]) => Promise<number>> = 
   targets: targetsCommand,
   use: useCommand,
   run: runCommand,
+  // Loaded only when used: most runs never need them.
+  refresh: async (cli, argv) => (await import('./refresh.js')).refreshCommand(cli, argv),
+  completion: async (cli, argv) => (await import('./completion.js')).completionCommand(cli, argv),
 };
 
 export const VERSION = '0.1.0';
 
+/** An error is one line whatever user text it quotes: a control character could forge or hide lines. */
+const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, '?');
+
 /** The whole CLI: parse, dispatch, and turn every error into one line and the contract's exit code. */
 export async function main(argv: string[], env = process.env): Promise<number> {
-  const cli = createCli(env);
+  let cli: Cli;
+  try {
+    cli = createCli(env);
+  } catch (err) {
+    // The environment itself is wrong (e.g. DEPLOY_LOGIN_TIMEOUT_SECONDS=abc): say so, exit 2, not "a bug".
+    const f = toFailure(err);
+    process.stderr.write(`deploy-login: ${oneLine(f.message)}\n`);
+    return f.exitCode;
+  }
   const [name, ...rest] = argv;
   const wantsHelp = (a: string[]) => {
     const dash = a.indexOf('--');
@@ -45,7 +59,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
   const command = COMMANDS[name];
   if (!command) {
     cli.io.err(
-      `deploy-login: unknown command "${name.slice(0, 40)}"; run "deploy-login --help" for the list.\n`,
+      `deploy-login: unknown command "${oneLine(name.slice(0, 40))}"; run "deploy-login --help" for the list.\n`,
     );
     return 2;
   }
@@ -57,9 +71,11 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     return await command(cli, rest);
   } catch (err) {
     const f = toFailure(err);
-    cli.io.err(`deploy-login ${name}: ${f.message}\n`);
+    cli.io.err(`deploy-login ${name}: ${oneLine(f.message)}\n`);
     if (f.stack && env.DEPLOY_LOGIN_DEBUG === 'true') cli.io.err(f.stack + '\n');
-    if ((rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest).includes('--json'))
+    const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+    // The device-code steps are for programs: they always answer in JSON, failures too.
+    if (own.some((a) => a === '--json' || a === '--get-device-code' || a.startsWith('--check-device-code')))
       cli.io.out(JSON.stringify({ outcome: f.outcome, exitCode: f.exitCode, error: f.message }) + '\n');
     return f.exitCode;
   }

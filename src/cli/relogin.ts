@@ -1,33 +1,74 @@
-import { needsLogin } from '../core/errors.js';
+import { DeployLoginError, needsLogin } from '../core/errors.js';
 import { login } from '../core/login.js';
 import { specOf } from '../core/session.js';
-import { readStore, pickTargetName } from '../core/store.js';
-import type { Credentials } from '../core/target.js';
+import { readStore, pickTargetName, type StoredTarget } from '../core/store.js';
+import { resolveTarget, type Credentials, type TargetSpec } from '../core/target.js';
 import type { Cli } from './commands.js';
+import { contextFor } from './login-extras.js';
+
+/** The secrets a login without a person can use: only what the environment holds. */
+export function environmentCredentials(env: Cli['env']): Credentials {
+  return {
+    password: env.DEPLOY_LOGIN_PASSWORD || undefined,
+    token: env.DEPLOY_LOGIN_TOKEN || undefined,
+    clientSecret: env.DEPLOY_LOGIN_CLIENT_SECRET || undefined,
+  };
+}
 
 /**
- * Log in again without a person: only with the stored target's own non-interactive method and
- * the secrets the environment holds (a CI OIDC token, DEPLOY_LOGIN_PASSWORD, DEPLOY_LOGIN_TOKEN).
+ * Log in again without a person: with the stored target's own method and settings (or, for a
+ * target never logged in to here, DEPLOY_LOGIN_URL and friends), and only the secrets the
+ * environment holds (a CI OIDC token, DEPLOY_LOGIN_PASSWORD, DEPLOY_LOGIN_TOKEN). When that is not
+ * possible the result is still "needs login" (exit 3), saying why.
  */
-export async function relogin(cli: Cli, target: string | undefined, why: unknown) {
+export async function relogin(
+  cli: Cli,
+  target: string | undefined,
+  why: unknown,
+): Promise<{ name: string; entry: StoredTarget }> {
   const data = await readStore(cli.ctx.storePath);
   const name = pickTargetName(target, cli.env, data);
-  const entry = data.targets[name];
-  const fail = () =>
-    why instanceof Error
-      ? why
-      : needsLogin(`Target "${name}" needs login and cannot log in again without a person.`);
-  if (!entry || entry.method === 'device') throw fail();
-  const creds: Credentials = {
-    password: cli.env.DEPLOY_LOGIN_PASSWORD || undefined,
-    token: cli.env.DEPLOY_LOGIN_TOKEN || undefined,
-    clientSecret: cli.env.DEPLOY_LOGIN_CLIENT_SECRET || undefined,
-  };
-  if ((entry.method === 'password' && !creds.password) || (entry.method === 'token' && !creds.token))
-    throw fail();
+  const creds = environmentCredentials(cli.env);
   for (const s of Object.values(creds)) cli.ctx.secrets.add(s);
-  cli.io.err(`deploy-login: logging in to "${name}" again with ${entry.method}.\n`);
-  await login(specOf(name, entry), creds, cli.ctx);
-  const fresh = (await readStore(cli.ctx.storePath)).targets[name]!;
-  return { name, entry: fresh };
+  const original = why instanceof Error ? why.message : `Target "${name}" needs login.`;
+  const cannot = (reason: string) =>
+    needsLogin(`${original.replace(/\.$/, '')}; --relogin cannot log in again: ${reason}.`);
+
+  const stored = data.targets[name];
+  let spec: TargetSpec;
+  if (stored) {
+    spec = specOf(name, stored);
+  } else if (cli.env.DEPLOY_LOGIN_URL) {
+    try {
+      spec = resolveTarget(
+        { target: name, url: cli.env.DEPLOY_LOGIN_URL, username: cli.env.DEPLOY_LOGIN_USERNAME },
+        creds,
+        {
+          label: (k) => `DEPLOY_LOGIN_${k.toUpperCase()}`,
+          allowHttp: cli.env.DEPLOY_LOGIN_ALLOW_HTTP === 'true',
+        },
+      );
+    } catch (err) {
+      throw cannot((err as Error).message.replace(/\.$/, ''));
+    }
+  } else {
+    throw cannot('it was never logged in to here and DEPLOY_LOGIN_URL is not set');
+  }
+  if (spec.method === 'device') throw cannot('its method is "device", which needs a person');
+  if (spec.method === 'password' && !creds.password) throw cannot('DEPLOY_LOGIN_PASSWORD is not set');
+  if (spec.method === 'token' && !creds.token) throw cannot('DEPLOY_LOGIN_TOKEN is not set');
+
+  cli.io.err(`deploy-login: logging in to "${name}" again with ${spec.method}.\n`);
+  try {
+    await login(spec, creds, contextFor(cli.ctx, spec));
+  } catch (err) {
+    // No CI token here, say: the credential still needs a login, which is what the caller reports.
+    if (err instanceof DeployLoginError && err.outcome === 'invalid-input') {
+      throw cannot(err.message.replace(/\.$/, ''));
+    }
+    throw err;
+  }
+  const entry = (await readStore(cli.ctx.storePath)).targets[name]!;
+  cli.ctx.secrets.add(entry.token);
+  return { name, entry };
 }

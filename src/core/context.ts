@@ -30,6 +30,8 @@ export function createContext(overrides: ContextOverrides = {}): CoreContext {
   const home = overrides.home ?? env.HOME ?? os.homedir();
   const log = overrides.log ?? (() => undefined);
   const http = overrides.http ?? new HttpClient({ ...httpOptionsFromEnv(env), log });
+  const warn = overrides.warn ?? log;
+  const oidc: OidcOptions = { warn, ...overrides.oidc };
   const ctx: CoreContext = {
     env,
     home,
@@ -37,10 +39,10 @@ export function createContext(overrides: ContextOverrides = {}): CoreContext {
     storePath: overrides.storePath ?? storePath(env, home),
     http,
     secrets: overrides.secrets ?? new SecretRegistry(),
-    idToken: overrides.idToken ?? (async (aud) => (await ciIdTokenFetcher(env, http, overrides.oidc))(aud)),
+    idToken: overrides.idToken ?? (async (aud) => (await ciIdTokenFetcher(env, http, oidc))(aud)),
     now: overrides.now ?? Date.now,
     log,
-    warn: overrides.warn ?? log,
+    warn,
   };
   return ctx;
 }

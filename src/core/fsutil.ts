@@ -1,4 +1,5 @@
 import { constants, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { invalidInput } from './errors.js';
@@ -19,7 +20,10 @@ export async function ensureDir(dir: string): Promise<void> {
     if (!st.isDirectory()) throw invalidInput(`${dir} exists and is not a directory: move it away.`);
     return;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    // A file where a parent directory should be is the user's to fix, not a bug (exit 2, not 1).
+    if (code === 'ENOTDIR') throw invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
+    if (code !== 'ENOENT') throw err;
   }
   await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
 }
@@ -29,7 +33,36 @@ export async function readIfExists(file: string): Promise<string | undefined> {
     return await fs.readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    throw fileError(err, file, 'read');
+  }
+}
+
+/**
+ * The file system refusing a path (a directory where the store should be, no permission, a full
+ * or read-only disk) is the environment's problem, not a bug: one sentence naming the file, exit 2.
+ */
+const FILE_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'part of its path is not a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many levels of symlinks',
+  EEXIST: 'something else is in the way',
+};
+export function fileError(err: unknown, file: string, verb: string): unknown {
+  const why = FILE_ERRORS[(err as NodeJS.ErrnoException)?.code ?? ''];
+  return why ? invalidInput(`${file} cannot be ${verb} (${why}): check the path and its permissions.`) : err;
+}
+
+async function onFile<T>(file: string, verb: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw fileError(err, file, verb);
   }
 }
 
@@ -47,6 +80,10 @@ async function refuseSymlink(file: string): Promise<void> {
  * a private temp file in the same directory (O_EXCL|O_NOFOLLOW, 0600), fsync, rename.
  */
 export async function writeFileAtomic(file: string, content: string, mode = FILE_MODE): Promise<void> {
+  return onFile(file, 'written', () => writeWhole(file, content, mode));
+}
+
+async function writeWhole(file: string, content: string, mode: number): Promise<void> {
   const dir = path.dirname(file);
   await ensureDir(dir);
   await refuseSymlink(file);
@@ -76,7 +113,7 @@ export async function writeFileAtomic(file: string, content: string, mode = FILE
 
 export async function removeFile(file: string): Promise<void> {
   await refuseSymlink(file);
-  await fs.rm(file, { force: true });
+  await onFile(file, 'removed', () => fs.rm(file, { force: true }));
 }
 
 export interface LockOptions {
@@ -84,6 +121,8 @@ export interface LockOptions {
   timeoutMs?: number;
   staleMs?: number;
 }
+
+const HOST = os.hostname();
 
 function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -96,67 +135,196 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * An exclusive lock beside `file`, safe across processes. A lock whose owner died (SIGKILL)
- * or that is older than `staleMs` is broken, so a killed command never blocks a later one.
+ * Contenders inside one process queue here, in order, instead of polling the lock file: a step
+ * that logs in to 50 targets hands the lock from one to the next at once.
+ */
+const localQueues = new Map<string, Promise<void>>();
+
+const lockedError = (file: string, lock: string) =>
+  invalidInput(
+    `${file} is locked by another deploy-login process (lock file ${lock}); if none is running, delete the lock file.`,
+  );
+
+/**
+ * An exclusive lock beside `file`, safe across processes (and across hosts sharing a home over
+ * NFS: the lock is created whole with link(2), which is atomic there too).
+ *
+ * Stale locks: the holder touches its lock every `staleMs / 4`, so a lock is broken only when its
+ * owner is gone: at once when the owner was a process on this host that no longer exists
+ * (SIGKILL), else when nobody has touched it for `staleMs`. A slow but live holder is never
+ * broken, so two writers never both believe they hold it.
  */
 export async function withFileLock<T>(
   file: string,
   fn: () => Promise<T>,
   opts: LockOptions = {},
 ): Promise<T> {
-  const lock = `${file}.lock`;
+  const lock = `${path.resolve(file)}.lock`;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const staleMs = opts.staleMs ?? 20_000;
-  await ensureDir(path.dirname(file));
   const started = Date.now();
-  const me = `${process.pid}:${randomBytes(6).toString('hex')}`;
-  let delay = 5;
-  for (;;) {
-    try {
-      const h = await fs.open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
-      await h.writeFile(me);
-      await h.close();
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (await breakIfStale(lock, staleMs)) continue;
-      if (Date.now() - started > timeoutMs) {
-        throw invalidInput(
-          `${file} is locked by another deploy-login process (lock file ${lock}); if none is running, delete the lock file.`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
-      delay = Math.min(delay * 2, 100);
-    }
-  }
+
+  const ahead = localQueues.get(lock) ?? Promise.resolve();
+  let leave!: () => void;
+  const mine = new Promise<void>((resolve) => (leave = resolve));
+  const tail = ahead.then(() => mine);
+  localQueues.set(lock, tail);
   try {
-    return await fn();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([
+      ahead.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+        timer.unref?.();
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!waited) throw lockedError(file, lock);
+
+    await onFile(file, 'locked', () => ensureDir(path.dirname(file)));
+    const me = `${process.pid}:${HOST}:${randomBytes(6).toString('hex')}`;
+    await onFile(file, 'locked', () => acquire(lock, me, { file, started, timeoutMs, staleMs }));
+    await sweepLitter(path.dirname(lock));
+    const heartbeat = setInterval(
+      () => {
+        const now = new Date();
+        fs.utimes(lock, now, now).catch(() => undefined);
+      },
+      Math.max(50, staleMs / 4),
+    );
+    heartbeat.unref?.();
+    try {
+      return await fn();
+    } finally {
+      clearInterval(heartbeat);
+      const owner = await fs.readFile(lock, 'utf8').catch(() => '');
+      if (owner === me) await fs.rm(lock, { force: true });
+    }
   } finally {
-    const owner = await fs.readFile(lock, 'utf8').catch(() => '');
-    if (owner === me) await fs.rm(lock, { force: true });
+    leave();
+    if (localQueues.get(lock) === tail) localQueues.delete(lock);
   }
 }
 
+async function acquire(
+  lock: string,
+  me: string,
+  o: { file: string; started: number; timeoutMs: number; staleMs: number },
+): Promise<void> {
+  // Write the owner into a private file first, then link it into place: the lock never exists empty.
+  const draft = `${lock}.${randomBytes(6).toString('hex')}.tmp`;
+  await fs.writeFile(draft, me, { mode: FILE_MODE, flag: 'wx' });
+  try {
+    let delay = 2;
+    for (;;) {
+      try {
+        await linkOrCreate(draft, lock, me);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      if (await breakIfStale(lock, o.staleMs)) continue;
+      if (Date.now() - o.started > o.timeoutMs) throw lockedError(o.file, lock);
+      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+      delay = Math.min(delay * 2, 50);
+    }
+  } finally {
+    await fs.rm(draft, { force: true });
+  }
+}
+
+/** link(2) where the filesystem has hard links; elsewhere an exclusive create (briefly empty). */
+async function linkOrCreate(draft: string, lock: string, me: string): Promise<void> {
+  try {
+    await fs.link(draft, lock);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+    await fs.writeFile(lock, me, { mode: FILE_MODE, flag: 'wx' });
+  }
+}
+
+/**
+ * What a writer killed mid-write (SIGKILL) leaves beside the files: a temp file of an atomic write
+ * (which may hold a token), a lock draft, a broken lock's grave. The next writer in the directory
+ * removes those whose process is gone, once per process and directory. The age guard keeps a
+ * writer in another PID namespace sharing the directory (whose live PID we cannot see) safe.
+ */
+const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+const LOCK_GRAVE = /^.+\.lock\.stale\.(\d+)\.[0-9a-f]{8}$/;
+const LOCK_DRAFT = /^.+\.lock\.[0-9a-f]{12}\.tmp$/;
+export const LITTER_MIN_AGE_MS = 5_000;
+const swept = new Set<string>();
+
+export async function sweepLitter(dir: string, now = Date.now()): Promise<string[]> {
+  if (swept.has(dir)) return [];
+  swept.add(dir);
+  const removed: string[] = [];
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const byPid = TEMP_FILE.exec(name) ?? LOCK_GRAVE.exec(name);
+    if (!byPid && !LOCK_DRAFT.test(name)) continue;
+    const file = path.join(dir, name);
+    const st = await fs.lstat(file).catch(() => undefined);
+    if (!st?.isFile() || now - st.mtimeMs < LITTER_MIN_AGE_MS) continue;
+    const owner = byPid ? undefined : await fs.readFile(file, 'utf8').catch(() => undefined);
+    const dead = byPid ? !pidAlive(Number(byPid[1])) : owner === '' || (!!owner && ownerIsDead(owner));
+    if (dead && (await fs.rm(file, { force: true }).then(() => true, () => false))) removed.push(file);
+  }
+  return removed;
+}
+
+/** Owner "pid:host:nonce" (older versions wrote "pid:nonce"): dead when it lived on this host and is gone. */
+function ownerIsDead(content: string): boolean {
+  const [pid, host, nonce] = content.split(':');
+  const sameHost = nonce === undefined || host === HOST;
+  return sameHost && !pidAlive(Number(pid));
+}
+
+/**
+ * Break the lock if its owner is gone. Owner and inode are read through one descriptor, so the
+ * owner we judge is the file we would break: a lock released and re-taken between two reads
+ * (owner read from the old file, the new file stat'ed) can never get a live owner's lock broken.
+ * One breaker at a time (`.breaking`), and the inode is checked again right before the rename.
+ */
 async function breakIfStale(lock: string, staleMs: number): Promise<boolean> {
-  const [content, st] = await Promise.all([
-    fs.readFile(lock, 'utf8').catch(() => undefined),
-    fs.stat(lock).catch(() => undefined),
-  ]);
-  if (content === undefined || !st) return true; // vanished: try again at once
-  const pid = Number(content.split(':')[0]);
-  // An empty lock is one being written right now, unless it is old.
-  const dead = content !== '' && !pidAlive(pid);
-  if (dead || Date.now() - st.mtimeMs > staleMs) {
-    // Rename first so two breakers cannot both delete a fresh lock taken in between.
+  let seen: { content: string; ino: bigint; dev: bigint; mtimeMs: number };
+  try {
+    const fh = await fs.open(lock, 'r');
+    try {
+      const st = await fh.stat({ bigint: true });
+      seen = { content: await fh.readFile('utf8'), ino: st.ino, dev: st.dev, mtimeMs: Number(st.mtimeMs) };
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return true; // vanished: try again at once
+  }
+  const dead = seen.content !== '' && ownerIsDead(seen.content);
+  if (!dead && Date.now() - seen.mtimeMs <= staleMs) return false;
+  const breaking = `${lock}.breaking`;
+  try {
+    await fs.writeFile(breaking, `${process.pid}:${HOST}`, { mode: FILE_MODE, flag: 'wx' });
+  } catch {
+    // Someone else is breaking it right now; a breaker killed mid-way left this behind if it is old.
+    const st = await fs.stat(breaking).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > 5_000) await fs.rm(breaking, { force: true });
+    return false;
+  }
+  try {
+    const now = await fs.stat(lock, { bigint: true }).catch(() => undefined);
+    if (!now || now.ino !== seen.ino || now.dev !== seen.dev) return true; // replaced since: look again
+    if (!dead && Date.now() - Number(now.mtimeMs) <= staleMs) return false; // its owner touched it since
     const grave = `${lock}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
     try {
       await fs.rename(lock, grave);
-      const moved = await fs.readFile(grave, 'utf8').catch(() => undefined);
-      // We moved someone's fresh lock taken in between: put it back (link fails if a third took it).
-      if (moved !== content) await fs.link(grave, lock).catch(() => undefined);
+      const moved = await fs.stat(grave, { bigint: true }).catch(() => undefined);
+      // Not the file we judged after all: put it back (link fails if a third took the lock since).
+      if (moved && moved.ino !== seen.ino) await fs.link(grave, lock).catch(() => undefined);
       await fs.rm(grave, { force: true });
     } catch {}
     return true;
+  } finally {
+    await fs.rm(breaking, { force: true });
   }
-  return false;
 }

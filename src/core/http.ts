@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { DeployLoginError, invalidInput, unavailable } from './errors.js';
-import { isLoopbackHost } from './target.js';
+import { isLoopbackHost, printable } from './target.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -11,6 +11,8 @@ export interface HttpRequest {
   insecure?: boolean;
   /** How to name the endpoint in messages, e.g. "the token endpoint". */
   what: string;
+  /** At most this many attempts (default: the retry policy's). Polling loops pass 1: they retry on their own schedule. */
+  attempts?: number;
 }
 
 export interface HttpResponse {
@@ -38,6 +40,13 @@ export class TransportError extends Error {
 
 export interface RetryPolicy {
   maxAttempts: number;
+  /**
+   * The attempt limit while the server paces us (429, or 503, with a Retry-After that fits the
+   * budget). That answer is not a failure but a "come back at T": under a storm of logins
+   * against one rate-limited target, giving up after maxAttempts paced answers turns a slow
+   * success into exit 5 while the time budget still has room (see docs/multi-target.md).
+   */
+  maxPacedAttempts: number;
   budgetMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -58,6 +67,7 @@ export interface HttpOptions {
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 5,
+  maxPacedAttempts: 10,
   budgetMs: 60_000,
   baseDelayMs: 500,
   maxDelayMs: 10_000,
@@ -70,7 +80,7 @@ export function httpOptionsFromEnv(env: Record<string, string | undefined>): Htt
     if (v === undefined || v === '') return undefined;
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0)
-      throw invalidInput(`${name} must be a non-negative number, not "${v}".`);
+      throw invalidInput(`${name} must be a non-negative number, not "${printable(v)}".`);
     return n;
   };
   const seconds = (name: string) => {
@@ -116,7 +126,12 @@ export class HttpClient {
 
   constructor(opts: HttpOptions = {}) {
     this.transport = opts.transport ?? nodeTransport;
-    this.retry = { ...DEFAULT_RETRY, ...stripUndefined(opts.retry ?? {}) };
+    const given = stripUndefined(opts.retry ?? {});
+    this.retry = { ...DEFAULT_RETRY, ...given };
+    // An explicit attempt limit (DEPLOY_LOGIN_MAX_ATTEMPTS=1) bounds paced retries too, unless they are given.
+    if (given.maxAttempts !== undefined && given.maxPacedAttempts === undefined) {
+      this.retry.maxPacedAttempts = given.maxAttempts;
+    }
     this.timeoutMs = opts.timeoutMs ?? 15_000;
     this.maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
     this.allowHttp = opts.allowHttp ?? false;
@@ -134,7 +149,10 @@ export class HttpClient {
   async request(req: HttpRequest): Promise<HttpResponse> {
     this.guardPlainHttp(req);
     const started = this.now();
+    const maxAttempts = Math.max(1, Math.min(this.retry.maxAttempts, req.attempts ?? Infinity));
+    const maxPaced = Math.max(maxAttempts, Math.min(this.retry.maxPacedAttempts, req.attempts ?? Infinity));
     let lastProblem = '';
+    let paced = false;
     for (let attempt = 1; ; attempt++) {
       this.attempts++;
       let wait: number | undefined;
@@ -143,6 +161,8 @@ export class HttpClient {
         if (!RETRYABLE_STATUS.has(res.status)) return res;
         lastProblem = `HTTP ${res.status}`;
         const retryAfter = parseRetryAfter(res.headers['retry-after'], this.now());
+        paced = retryAfter !== undefined && (res.status === 429 || res.status === 503);
+        // Jitter on top of Retry-After: clients told "1 s" all at once must not all return at once.
         wait = (retryAfter ?? 0) + this.backoff(attempt);
         if (retryAfter !== undefined && this.now() - started + retryAfter > this.retry.budgetMs) {
           throw unavailable(
@@ -154,16 +174,18 @@ export class HttpClient {
         if (!(err instanceof TransportError)) throw err;
         if (!err.retryable) throw this.fatalTransport(req, err);
         lastProblem = err.message;
+        paced = false;
         wait = this.backoff(attempt);
       }
       const elapsed = this.now() - started;
-      if (attempt >= this.retry.maxAttempts || elapsed + wait > this.retry.budgetMs) {
+      const limit = paced ? maxPaced : maxAttempts;
+      if (attempt >= limit || elapsed + wait > this.retry.budgetMs) {
         throw unavailable(
           `${req.what} ${origin(req.url)} kept failing (${lastProblem}) after ${attempt} attempt${attempt === 1 ? '' : 's'} in ${(elapsed / 1000).toFixed(1)} s; try again later.`,
         );
       }
       this.log(
-        `${req.what}: attempt ${attempt}/${this.retry.maxAttempts} failed (${lastProblem}); retrying in ${(wait / 1000).toFixed(1)} s`,
+        `${req.what}: attempt ${attempt}/${limit} failed (${lastProblem}); retrying in ${(wait / 1000).toFixed(1)} s`,
       );
       await this.sleep(wait);
     }

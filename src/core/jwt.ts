@@ -27,10 +27,12 @@ export function decodeJwtClaims(token: string): JwtClaims | undefined {
 
 /** Expiry from `expires_in` when given, else from the JWT's own `exp`. */
 export function expiryOf(token: string, expiresInSeconds: unknown, now: number): Date | undefined {
+  // A Date beyond what Date can hold (exp 1e20, expires_in 1e300) is "Invalid Date": no expiry known.
+  const valid = (d: Date) => (Number.isNaN(d.getTime()) ? undefined : d);
   const n = typeof expiresInSeconds === 'string' ? Number(expiresInSeconds) : expiresInSeconds;
-  if (typeof n === 'number' && Number.isFinite(n) && n > 0) return new Date(now + n * 1000);
+  if (typeof n === 'number' && Number.isFinite(n) && n > 0) return valid(new Date(now + n * 1000));
   const exp = decodeJwtClaims(token)?.exp;
-  if (typeof exp === 'number' && Number.isFinite(exp)) return new Date(exp * 1000);
+  if (typeof exp === 'number' && Number.isFinite(exp)) return valid(new Date(exp * 1000));
   return undefined;
 }
 

@@ -4,9 +4,9 @@ import { storeDir } from './context.js';
 import { writerFor } from './formats/index.js';
 import { protocolFor } from './protocols/index.js';
 import type { Grant } from './protocols/types.js';
-import { readStore, updateStore, type FileJournal, type StoredTarget } from './store.js';
+import { updateStore, type FileJournal, type StoredTarget } from './store.js';
 import type { Credentials, TargetSpec } from './target.js';
-import { rollbackToolFile, writeToolFile, type FormatContext } from './toolfiles.js';
+import { ownerOf, rollbackWrite, writeToolFile, type FormatContext } from './toolfiles.js';
 
 export interface LoginResult {
   target: string;
@@ -37,6 +37,8 @@ export function formatContext(ctx: CoreContext, spec: TargetSpec, grant: Grant):
     username: grant.username ?? spec.username,
     expiresAt: grant.expiresAt,
     refreshToken: grant.refreshToken,
+    ...(grant.identityToken ? { identityToken: true } : {}),
+    warn: ctx.warn,
     env: ctx.env,
     home: ctx.home,
     platform: ctx.platform,
@@ -49,6 +51,11 @@ export function formatContext(ctx: CoreContext, spec: TargetSpec, grant: Grant):
  * On any failure, the tool files written so far are undone: nothing half-written stays.
  */
 export async function login(spec: TargetSpec, creds: Credentials, ctx: CoreContext): Promise<LoginResult> {
+  return saveGrant(spec, await obtainGrant(spec, creds, ctx), ctx);
+}
+
+/** The network half of a login: ask the target for a token (every secret registered on the way). */
+export async function obtainGrant(spec: TargetSpec, creds: Credentials, ctx: CoreContext): Promise<Grant> {
   for (const s of [creds.password, creds.token, creds.clientSecret]) ctx.secrets.add(s);
   checkFormats(spec);
   const protocol = await protocolFor(spec);
@@ -62,60 +69,102 @@ export async function login(spec: TargetSpec, creds: Credentials, ctx: CoreConte
   });
   ctx.secrets.add(grant.token);
   ctx.secrets.add(grant.refreshToken);
-  return saveGrant(spec, grant, ctx);
+  return grant;
 }
 
 export async function saveGrant(spec: TargetSpec, grant: Grant, ctx: CoreContext): Promise<LoginResult> {
-  const fctx = formatContext(ctx, spec, grant);
-  const previous = await readPreviousJournal(ctx, spec.name);
-  const written: FileJournal[] = [];
-  const undo: Array<() => Promise<void>> = [];
-  const variables: Record<string, string> = {};
+  const [saved] = await saveGrants([{ spec, grant, ctx }], ctx);
+  if ('error' in saved!) throw saved.error;
+  return saved!;
+}
+
+/** A grant obtained and waiting to be written: its target, and the context it was obtained in. */
+export interface PendingGrant {
+  spec: TargetSpec;
+  grant: Grant;
+  ctx: CoreContext;
+}
+
+export type SaveOutcome = LoginResult | { error: unknown };
+
+/**
+ * Write several grants under one hold of the store's lock and with one store write: a step that
+ * logs in to 50 targets reads, writes and fsyncs the store once per batch, not 50 times.
+ *
+ * Lock order is always the store, then a tool file (logout does the same), so concurrent runs
+ * cannot deadlock. Each grant's tool files are written or rolled back on their own; if the store
+ * write itself fails, every file of the batch is rolled back. Nothing half-written stays.
+ */
+export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): Promise<SaveOutcome[]> {
+  const outcomes: SaveOutcome[] = items.map(() => ({ error: new Error('not saved') }));
+  const done: Array<Array<() => Promise<void>>> = [];
   try {
-    for (const format of spec.formats) {
-      const writer = writerFor(format)!;
-      const earlier = previous.find((j) => j.format === format);
-      const { journal: j, before } = await writeToolFile(writer, fctx, earlier);
-      written.push(j);
-      undo.push(() => rollbackToolFile(j.path, before, j.writtenHash));
-      if (j.exportVar) variables[j.exportVar.name] = j.exportVar.value;
-      Object.assign(variables, writer.variables?.(fctx) ?? {});
-    }
     await updateStore(
-      ctx.storePath,
-      (data) => {
-        const entry: StoredTarget = {
-          url: spec.url,
-          protocol: spec.protocol,
-          method: spec.method,
-          insecure: spec.insecure,
-          token: grant.token,
-          ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
-          ...(grant.refreshToken ? { refreshToken: grant.refreshToken } : {}),
-          ...(fctx.username ? { username: fctx.username } : {}),
-          audience: spec.audience,
-          ...(spec.tokenEndpoint ? { tokenEndpoint: spec.tokenEndpoint } : {}),
-          ...(spec.clientId ? { clientId: spec.clientId } : {}),
-          ...(spec.scope ? { scope: spec.scope } : {}),
-          formats: spec.formats,
-          ...(Object.keys(spec.options).length ? { options: spec.options } : {}),
-          loggedInAt: new Date(ctx.now()).toISOString(),
-          // Files written earlier for formats not asked for this time stay recorded, to be undone later.
-          files: [
-            ...previous.filter((p) => !written.some((w) => w.path === p.path && w.key === p.key)),
-            ...written,
-          ],
-        };
-        data.targets[spec.name] = entry;
-        if (!data.current || !data.targets[data.current]) data.current = spec.name;
+      storeCtx.storePath,
+      async (data) => {
+        for (const [i, item] of items.entries()) {
+          const owner = ownerOf(storeCtx.storePath, item.spec.name);
+          const previous = data.targets[item.spec.name]?.files ?? [];
+          const undo: Array<() => Promise<void>> = [];
+          try {
+            const { result, entry } = await writeFiles(item, previous, owner, undo);
+            data.targets[item.spec.name] = entry;
+            if (!data.current || !data.targets[data.current]) data.current = item.spec.name;
+            outcomes[i] = result;
+            done.push(undo);
+          } catch (err) {
+            for (const step of undo.reverse()) await step().catch(() => undefined);
+            outcomes[i] = { error: err };
+          }
+        }
       },
-      { replaceCorrupt: ctx.warn },
+      { replaceCorrupt: storeCtx.warn },
     );
   } catch (err) {
-    for (const step of undo.reverse()) await step().catch(() => undefined);
-    throw err;
+    for (const undo of done) for (const step of undo.reverse()) await step().catch(() => undefined);
+    return items.map(() => ({ error: err }));
   }
-  return {
+  return outcomes;
+}
+
+async function writeFiles(
+  { spec, grant, ctx }: PendingGrant,
+  previous: FileJournal[],
+  owner: string,
+  undo: Array<() => Promise<void>>,
+): Promise<{ result: LoginResult; entry: StoredTarget }> {
+  const fctx = formatContext(ctx, spec, grant);
+  const written: FileJournal[] = [];
+  const variables: Record<string, string> = {};
+  for (const format of spec.formats) {
+    const writer = writerFor(format)!;
+    const earlier = previous.find((j) => j.format === format);
+    const write = await writeToolFile(writer, fctx, earlier, owner);
+    written.push(write.journal);
+    undo.push(() => rollbackWrite(writer, write, owner));
+    if (write.journal.exportVar) variables[write.journal.exportVar.name] = write.journal.exportVar.value;
+    Object.assign(variables, writer.variables?.(fctx) ?? {});
+  }
+  const entry: StoredTarget = {
+    url: spec.url,
+    protocol: spec.protocol,
+    method: spec.method,
+    insecure: spec.insecure,
+    token: grant.token,
+    ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
+    ...(grant.refreshToken ? { refreshToken: grant.refreshToken } : {}),
+    ...(fctx.username ? { username: fctx.username } : {}),
+    audience: spec.audience,
+    ...(spec.tokenEndpoint ? { tokenEndpoint: spec.tokenEndpoint } : {}),
+    ...(spec.clientId ? { clientId: spec.clientId } : {}),
+    ...(spec.scope ? { scope: spec.scope } : {}),
+    formats: spec.formats,
+    ...(Object.keys(spec.options).length ? { options: spec.options } : {}),
+    loggedInAt: new Date(ctx.now()).toISOString(),
+    // Files written earlier for formats not asked for this time stay recorded, to be undone later.
+    files: [...previous.filter((p) => !written.some((w) => w.path === p.path && w.key === p.key)), ...written],
+  };
+  const result: LoginResult = {
     target: spec.name,
     url: spec.url,
     method: spec.method,
@@ -126,12 +175,5 @@ export async function saveGrant(spec: TargetSpec, grant: Grant, ctx: CoreContext
     variables,
     storePath: ctx.storePath,
   };
-}
-
-async function readPreviousJournal(ctx: CoreContext, name: string): Promise<FileJournal[]> {
-  try {
-    return (await readStore(ctx.storePath)).targets[name]?.files ?? [];
-  } catch {
-    return [];
-  }
+  return { result, entry };
 }

@@ -5,8 +5,8 @@ import { writerFor } from './formats/index.js';
 import { isExpired } from './jwt.js';
 import { protocolFor } from './protocols/index.js';
 import { pickTargetName, readStore, updateStore, type StoreData, type StoredTarget } from './store.js';
-import type { Credentials, TargetSpec } from './target.js';
-import { undoToolFile } from './toolfiles.js';
+import { printable, type Credentials, type TargetSpec } from './target.js';
+import { ownerOf, undoToolFile } from './toolfiles.js';
 
 export type CredentialState = 'valid' | 'expired' | 'missing';
 
@@ -70,7 +70,7 @@ export async function listTargets(ctx: CoreContext): Promise<TargetStatus[]> {
 export async function useTarget(ctx: CoreContext, name: string): Promise<void> {
   await updateStore(ctx.storePath, (data) => {
     if (!data.targets[name]) {
-      throw invalidInput(`There is no stored target "${name}": "deploy-login targets" lists them.`);
+      throw invalidInput(`There is no stored target "${printable(name)}": "deploy-login targets" lists them.`);
     }
     data.current = name;
   });
@@ -169,21 +169,23 @@ export interface LogoutResult {
 /** Undo a target's tool files (newest first) and drop it from the store; an empty store file is removed. */
 export async function logout(
   ctx: CoreContext,
-  which: { target?: string; all?: boolean },
+  which: { target?: string; all?: boolean; targets?: string[] },
 ): Promise<LogoutResult> {
   const result: LogoutResult = { removed: [], restoredFiles: [] };
   let emptied = false;
   await updateStore(ctx.storePath, async (data) => {
     const names = which.all
       ? Object.keys(data.targets).reverse()
-      : [pickTargetName(which.target, ctx.env, data)];
+      : which.targets
+        ? [...which.targets].reverse()
+        : [pickTargetName(which.target, ctx.env, data)];
     for (const name of names) {
       const entry = data.targets[name];
       if (!entry) continue;
       for (const j of [...entry.files].reverse()) {
         const writer = writerFor(j.format);
         if (writer) {
-          await undoToolFile(writer, j);
+          await undoToolFile(writer, j, ownerOf(ctx.storePath, name));
           result.restoredFiles.push(j.path);
         }
       }

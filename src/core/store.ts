@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { invalidInput } from './errors.js';
 import { readIfExists, withFileLock, writeFileAtomic } from './fsutil.js';
 import { parseJsonSafely } from './redact.js';
+import { storedTargetsProblem } from './store-check.js';
 import type { Format, Method, ProtocolName } from './target.js';
 
 export type Env = Record<string, string | undefined>;
@@ -15,10 +16,14 @@ export interface FileJournal {
   key: string;
   /** Our entry's predecessor, serialized by the writer; null when there was none. */
   previousEntry: string | null;
-  /** The whole file before we first touched it (base64), or null when it did not exist. */
+  /** The whole file before we first touched it (base64), or null when it did not exist (or `shared`). */
   original: string | null;
+  /** Other runs had entries in the file when we wrote it: undo goes entry by entry, never by bytes. */
+  shared?: boolean;
   /** sha256 of the file as we left it: if unchanged since, the original is restored byte for byte. */
   writtenHash: string;
+  /** sha256 of our entry as the writer serializes it, when the writer can read entries back. */
+  entryHash?: string;
   /** The tool's variable we exported because the file is not at its default path. */
   exportVar?: { name: string; value: string };
 }
@@ -77,13 +82,9 @@ export function parseStore(text: string, file: string): StoreData {
   if (v.version !== 1) throw bad(`unknown version ${JSON.stringify(v.version)?.slice(0, 20)}, expected 1`);
   if (!v.targets || typeof v.targets !== 'object' || Array.isArray(v.targets))
     throw bad('"targets" is not an object');
-  for (const [name, t] of Object.entries(v.targets)) {
-    if (!t || typeof t !== 'object' || typeof t.url !== 'string' || typeof t.token !== 'string') {
-      throw bad(`target "${name.slice(0, 64)}" lacks a url or token`);
-    }
-    if (!Array.isArray(t.files)) t.files = [];
-    if (!Array.isArray(t.formats)) t.formats = [];
-  }
+  // Field by field (store-check.ts): what gets through is read without further checks.
+  const problem = storedTargetsProblem(v.targets as Record<string, unknown>);
+  if (problem) throw bad(problem);
   if (v.current !== undefined && typeof v.current !== 'string') throw bad('"current" is not a string');
   return v as StoreData;
 }

@@ -1,6 +1,7 @@
 import { invalidInput } from './errors.js';
 
-export const METHODS = ['auto', 'oidc', 'password', 'token', 'device'] as const;
+/** `client-credentials`: the OAuth client's own credential (a secret, or a key signing RFC 7523 assertions). */
+export const METHODS = ['auto', 'oidc', 'password', 'token', 'device', 'client-credentials'] as const;
 export type MethodInput = (typeof METHODS)[number];
 export type Method = Exclude<MethodInput, 'auto'>;
 
@@ -9,6 +10,12 @@ export type ProtocolName = (typeof PROTOCOLS)[number];
 
 export const FORMATS = ['spin', 'env', 'docker', 'npmrc', 'netrc', 'kubeconfig'] as const;
 export type Format = (typeof FORMATS)[number];
+
+/** The credential file a protocol's deploy tool reads, written when `format` is not given. */
+export const DEFAULT_FORMATS: Partial<Record<ProtocolName, Format[]>> = {
+  'npm-registry': ['npmrc'],
+  'docker-registry': ['docker'],
+};
 
 /** Raw, user-supplied values, as strings the way inputs and flags arrive. */
 export interface TargetInput {
@@ -174,6 +181,7 @@ export function resolveTarget(input: TargetInput, creds: Credentials, ctx: Resol
   }
   const audience = input.audience?.trim() || new URL(url).origin;
   const formats = parseFormats(input.format, label('format'));
+  if (formats.length === 0) formats.push(...(DEFAULT_FORMATS[protocol] ?? []));
   const insecure = parseBoolean(input.insecure, label('insecure'), false);
   return {
     name,

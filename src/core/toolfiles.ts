@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { readIfExists, removeFile, withFileLock, writeFileAtomic } from './fsutil.js';
+import { abandoned, isEmptyLedger, leave, push, readLedger, writeLedger, type LeaveAction, type Ledger } from './owners.js';
 import type { Env, FileJournal } from './store.js';
 import type { Format, TargetSpec } from './target.js';
 
@@ -9,6 +11,10 @@ export interface FormatContext {
   username?: string;
   expiresAt?: string;
   refreshToken?: string;
+  /** The token is a registry identity token (an OAuth2 refresh token for its token service), not a password. */
+  identityToken?: boolean;
+  /** Where a writer says something the user should know (e.g. a docker credsStore that shadows our entry). */
+  warn?: (line: string) => void;
   env: Env;
   home: string;
   platform: NodeJS.Platform;
@@ -24,6 +30,8 @@ export interface Location {
 /** One deploy tool's credential file: where it lives, how our entry is merged in and taken out. */
 export interface FormatWriter {
   format: Format;
+  /** Load what the writer needs (a parser) before upsert/remove run; called by the engine, once is enough. */
+  load?(): Promise<void>;
   locate(ctx: FormatContext): Location;
   /** Merge our entry into the file's current text (undefined when absent). Throws invalidInput if unparseable. */
   upsert(
@@ -34,75 +42,200 @@ export interface FormatWriter {
   remove(existing: string, key: string, previousEntry: string | null): { content: string; empty: boolean };
   /** Variables to hand to later steps (the env format). */
   variables?(ctx: FormatContext): Record<string, string>;
+  /**
+   * The entry at `key` serialized exactly as `upsert` reports a `previousEntry` (null when there
+   * is none). Optional, but without it a run cannot tell its own entry from one written over it
+   * since by something other than deploy-login (see owners.ts).
+   */
+  entryAt?(content: string, key: string): string | null;
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** Merge our entry into a tool's file under its lock, and return the journal that undoes it. */
+/** Who writes: the store and target, so runs with different stores sharing one HOME are told apart. */
+export const ownerOf = (storePath: string, target: string): string => `${storePath}#${target}`;
+
+/** A byte-for-byte copy of the original file is kept up to this size; beyond it, undo is by entry. */
+const ORIGINAL_CAP = 1024 * 1024;
+
+/** The hash of the entry at `key` in `content`: undefined when the writer cannot say. */
+function entryHash(writer: FormatWriter, content: string | undefined, key: string): string | undefined {
+  if (content === undefined || !writer.entryAt) return undefined;
+  try {
+    const e = writer.entryAt(content, key);
+    return e === null ? 'absent' : sha256(e);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ToolFileWrite {
+  journal: FileJournal;
+  /** The file's bytes before this write (undefined: it did not exist), for a rollback. */
+  before: string | undefined;
+  /** The ledger before this write, for a rollback. */
+  ledgerBefore: Ledger;
+}
+
+/**
+ * Merge our entry into a tool's file under its lock, record it in the file's ledger of owners,
+ * and return the journal that undoes it. `earlier` is this target's journal for the same
+ * format from a previous login, so a re-login keeps what was there before the first one.
+ */
 export async function writeToolFile(
   writer: FormatWriter,
   ctx: FormatContext,
   earlier?: FileJournal,
-): Promise<{ journal: FileJournal; before: string | undefined }> {
+  owner = ownerOf(path.join(ctx.storeDir, 'credentials.json'), ctx.target.name),
+): Promise<ToolFileWrite> {
   const loc = writer.locate(ctx);
+  await writer.load?.();
   return withFileLock(loc.path, async () => {
     const before = await readIfExists(loc.path);
-    const { content, key, previousEntry } = writer.upsert(before, ctx);
+    const ledger = await readLedger(loc.path);
+    const ledgerBefore = structuredClone(ledger);
+    const current = await pruneAbandoned(writer, loc.path, ledger, before);
+    const alone = Object.values(ledger.keys).every((stack) => stack.every((r) => r.owner === owner));
+    if (before === undefined && isEmptyLedger(ledger)) ledger.created = true;
+    const { content, key, previousEntry } = writer.upsert(current, ctx);
+    const mine = entryHash(writer, content, key);
+    const rec = push(
+      ledger,
+      key,
+      { owner, at: new Date().toISOString(), entry: mine && mine !== 'absent' ? mine : '' },
+      previousEntry,
+      previousEntry === null ? undefined : sha256(previousEntry),
+    );
     await writeFileAtomic(loc.path, content);
-    // Re-login over our own entry: keep what was there before our first login.
-    const keepEarlier = earlier && earlier.path === loc.path && earlier.key === key;
+    await writeLedger(loc.path, ledger);
+    const keepEarlier = earlier && earlier.path === loc.path && earlier.key === key && !earlier.shared;
+    // The original bytes are worth keeping only when no other run has entries in the file: then
+    // undoing is exactly "put the file back". With others in it, undo goes entry by entry.
+    const shared = !alone || (current !== undefined && current.length > ORIGINAL_CAP);
     const journal: FileJournal = {
       format: writer.format,
       path: loc.path,
       key,
-      previousEntry: keepEarlier ? earlier.previousEntry : previousEntry,
-      original: keepEarlier
-        ? earlier.original
-        : before === undefined
-          ? null
-          : Buffer.from(before).toString('base64'),
+      previousEntry: rec.previous,
+      original: shared
+        ? null
+        : keepEarlier
+          ? earlier.original
+          : current === undefined
+            ? null
+            : Buffer.from(current).toString('base64'),
+      ...(shared ? { shared: true } : {}),
       writtenHash: sha256(content),
+      ...(mine && mine !== 'absent' ? { entryHash: mine } : {}),
       ...(loc.exportVar ? { exportVar: loc.exportVar } : {}),
     };
-    return { journal, before };
+    return { journal, before, ledgerBefore };
   });
 }
 
-/** Roll back one write of this run: put the bytes from just before it back, unless someone wrote since. */
+/** Take out the entries of runs that will never log out (see owners.abandoned), in memory. */
+async function pruneAbandoned(
+  writer: FormatWriter,
+  file: string,
+  ledger: Ledger,
+  content: string | undefined,
+): Promise<string | undefined> {
+  if (isEmptyLedger(ledger)) return content;
+  let text = content;
+  for (const { key, owner } of await abandoned(ledger, file, Date.now())) {
+    const action = leave(ledger, key, owner, entryHash(writer, text, key), null);
+    if (action.kind !== 'restore' || text === undefined) continue;
+    try {
+      text = writer.remove(text, key, action.previous).content;
+    } catch {
+      // Unparseable: the upsert that follows reports it.
+    }
+  }
+  return text;
+}
+
+/**
+ * Roll back one write of this run after a later step failed: the bytes from just before it go
+ * back (with the ledger as it was) when nobody wrote since; otherwise our entry is taken out.
+ */
+export async function rollbackWrite(writer: FormatWriter, write: ToolFileWrite, owner: string): Promise<void> {
+  await undo(writer, write.journal, owner, write);
+}
+
+/** The bytes-only rollback (no ledger): put `before` back if the file is still as we wrote it. */
 export async function rollbackToolFile(
-  path: string,
+  file: string,
   before: string | undefined,
   writtenHash: string,
 ): Promise<void> {
-  await withFileLock(path, async () => {
-    const current = await readIfExists(path);
+  await withFileLock(file, async () => {
+    const current = await readIfExists(file);
     if (current === undefined || sha256(current) !== writtenHash) return;
-    if (before === undefined) await removeFile(path);
-    else await writeFileAtomic(path, before);
+    if (before === undefined) await removeFile(file);
+    else await writeFileAtomic(file, before);
   });
 }
 
 /**
- * Undo one journal entry: restore the original bytes when nobody touched the file since we
- * wrote it, else take out only our entry and leave everyone else's.
+ * Undo one journal entry when a target logs out: restore the original bytes when nobody touched
+ * the file since we wrote it, else take out only our entry (putting back the one we replaced,
+ * or the one the ledger says is now below us) and leave everyone else's.
  */
-export async function undoToolFile(writer: FormatWriter, j: FileJournal): Promise<void> {
+export async function undoToolFile(writer: FormatWriter, j: FileJournal, owner?: string): Promise<void> {
+  await undo(writer, j, owner, undefined);
+}
+
+async function undo(
+  writer: FormatWriter,
+  j: FileJournal,
+  owner: string | undefined,
+  rollback: ToolFileWrite | undefined,
+): Promise<void> {
+  await writer.load?.();
   await withFileLock(j.path, async () => {
     const current = await readIfExists(j.path);
-    if (current === undefined) return;
-    if (sha256(current) === j.writtenHash) {
+    const ledger = await readLedger(j.path);
+    const action: LeaveAction = owner
+      ? leave(ledger, j.key, owner, entryHash(writer, current, j.key), j.previousEntry)
+      : { kind: 'unknown' };
+    const untouched = current !== undefined && sha256(current) === j.writtenHash;
+    if (current === undefined || action.kind === 'keep') {
+      await writeLedger(j.path, ledger);
+      return;
+    }
+    let previous = j.previousEntry;
+    if (action.kind === 'restore') previous = action.previous;
+    // No ledger record (an older store, a lost ledger, or undone already): touch the key only if
+    // it still holds our own entry, so a repeated undo never clobbers whoever wrote it since.
+    const now = entryHash(writer, current, j.key);
+    if (action.kind === 'unknown' && !untouched && j.entryHash && now !== undefined && now !== j.entryHash) {
+      await writeLedger(j.path, ledger);
+      return;
+    }
+    const exact = untouched && !(action.kind === 'restore' && action.spliced);
+    if (exact && rollback) {
+      if (rollback.before === undefined) await removeFile(j.path);
+      else await writeFileAtomic(j.path, rollback.before);
+      await writeLedger(j.path, rollback.ledgerBefore);
+      return;
+    }
+    if (exact && !j.shared) {
       if (j.original === null) await removeFile(j.path);
       else await writeFileAtomic(j.path, Buffer.from(j.original, 'base64').toString('utf8'));
+      await writeLedger(j.path, ledger);
       return;
     }
     let next: { content: string; empty: boolean };
     try {
-      next = writer.remove(current, j.key, j.previousEntry);
+      next = writer.remove(current, j.key, previous);
     } catch {
       // Someone rewrote the file into something we cannot parse: leave it alone rather than lose it.
+      await writeLedger(j.path, ledger);
       return;
     }
-    if (next.empty && j.original === null) await removeFile(j.path);
+    const createdByUs = j.shared ? ledger.created && isEmptyLedger(ledger) : j.original === null;
+    if (next.empty && createdByUs) await removeFile(j.path);
     else if (next.content !== current) await writeFileAtomic(j.path, next.content);
+    await writeLedger(j.path, ledger);
   });
 }

@@ -1,36 +1,94 @@
 /**
  * The library API for Node and Deno scripts: the same core the CLI and the Action use.
  *
- *   import { login, status, token, run, logout } from 'deploy-login';
+ *   import { login, status, token, run, logout } from 'deploy-login';        // Node
+ *   import { login, status, token, run, logout } from 'npm:deploy-login';    // Deno
+ *
+ * Every function takes an optional `options` last: `env` (default process.env), `storePath`,
+ * `allowHttp`, `log`/`warn` callbacks, and `oidc` (where the CI token comes from). Failures are
+ * thrown as DeployLoginError, whose `outcome` and `exitCode` follow the CLI's exit codes.
+ * See docs/library.md.
  */
-import { createContext, type ContextOverrides } from '../core/context.js';
-import { DeployLoginError, EXIT_CODES, type Outcome } from '../core/errors.js';
+import { createContext, type ContextOverrides, type CoreContext } from '../core/context.js';
+import { DeployLoginError, EXIT_CODES, OUTCOMES, type Outcome } from '../core/errors.js';
+import { HttpClient, httpOptionsFromEnv } from '../core/http.js';
 import { login as coreLogin, type LoginResult } from '../core/login.js';
+import type { OidcOptions } from '../core/oidc.js';
+import type { JsonLoginInput } from '../core/protocols/json-config.js';
 import { runDeploy, type RunResult } from '../core/run.js';
 import {
   deployEnv,
   logout as coreLogout,
+  refresh as coreRefresh,
   status as coreStatus,
   usableCredential,
   type LogoutResult,
   type TargetStatus,
 } from '../core/session.js';
+import { pickTargetName, readStore, type StoredTarget } from '../core/store.js';
 import { actionLabel, resolveTarget, type Credentials, type TargetInput } from '../core/target.js';
 
-export { DeployLoginError, EXIT_CODES };
-export type { Outcome, LoginResult, RunResult, TargetStatus, LogoutResult, TargetInput, Credentials };
+export { DeployLoginError, EXIT_CODES, OUTCOMES };
+export type {
+  Outcome,
+  LoginResult,
+  RunResult,
+  TargetStatus,
+  LogoutResult,
+  TargetInput,
+  Credentials,
+  JsonLoginInput,
+  OidcOptions,
+  StoredTarget,
+};
 
-export interface Options extends ContextOverrides {
+export interface Options extends Omit<ContextOverrides, 'idToken'> {
+  /** Allow plain http:// to non-loopback hosts (like DEPLOY_LOGIN_ALLOW_HTTP=true). */
   allowHttp?: boolean;
+  /** Supply the CI OIDC token yourself (audience in, JWT out) instead of detecting the CI. */
+  idToken?: (audience: string) => Promise<string>;
 }
 
+/** A target to log in to: the Action's keys in camelCase, plus the json protocol's settings. */
+export interface LoginTarget extends TargetInput {
+  /** protocol "json": a recipe and/or the login request spelled out (see docs/protocol-json.md). */
+  json?: JsonLoginInput;
+  /** Where the CI OIDC token comes from (default: detected). Stored with the target for re-logins. */
+  oidc?: Omit<OidcOptions, 'warn' | 'insecure'>;
+  /** An endpoint answering 200 for a valid token, for `status(..., { verify: true })`. */
+  checkUrl?: string;
+}
+
+function contextOf(options: Options): CoreContext {
+  if (!options.allowHttp || options.http) return createContext(options);
+  const env = options.env ?? process.env;
+  return createContext({ ...options, http: new HttpClient({ ...httpOptionsFromEnv(env), allowHttp: true }) });
+}
+
+/** Log in and store the token; secrets are used, never stored. Throws DeployLoginError. */
 export async function login(
-  target: TargetInput,
+  target: LoginTarget,
   credentials: Credentials = {},
   options: Options = {},
 ): Promise<LoginResult> {
-  const ctx = createContext(options);
-  const spec = resolveTarget(target, credentials, { label: actionLabel, allowHttp: options.allowHttp });
+  const { json, oidc, checkUrl, ...input } = target;
+  let prepared: TargetInput = {
+    ...input,
+    options: {
+      ...(input.options ?? {}),
+      ...(oidc && Object.keys(oidc).length ? { oidc } : {}),
+      ...(checkUrl ? { checkUrl } : {}),
+    },
+  };
+  if (input.protocol === 'json' || json) {
+    const { prepareJsonTarget, actionJsonLabel } = await import('../core/protocols/json-config.js');
+    prepared = prepareJsonTarget(prepared, json ?? {}, actionJsonLabel);
+  }
+  const spec = resolveTarget(prepared, credentials, { label: actionLabel, allowHttp: options.allowHttp });
+  const ctx = contextOf({
+    ...options,
+    ...(oidc && !options.idToken ? { oidc: { ...options.oidc, ...oidc } } : {}),
+  });
   return coreLogin(spec, credentials, ctx);
 }
 
@@ -38,32 +96,80 @@ export async function logout(
   which: { target?: string; all?: boolean } = {},
   options: Options = {},
 ): Promise<LogoutResult> {
-  return coreLogout(createContext(options), which);
+  return coreLogout(contextOf(options), which);
 }
 
-export async function status(target?: string, options: Options = {}): Promise<TargetStatus> {
-  return coreStatus(createContext(options), target);
+export interface StatusOptions extends Options {
+  /** Also ask the target (its check URL) whether the token is still good. */
+  verify?: boolean;
 }
 
-/** The stored token; throws a DeployLoginError with outcome "needs-login" when there is none usable. */
+/**
+ * What the store says about a target: `state` valid | expired | missing, `secondsLeft`, ...
+ * With `verify`, a token the target refuses throws DeployLoginError (outcome "needs-login").
+ */
+export async function status(
+  target?: string,
+  options: StatusOptions = {},
+): Promise<TargetStatus & { verified?: boolean }> {
+  const ctx = contextOf(options);
+  const s = await coreStatus(ctx, target);
+  if (!options.verify || s.state !== 'valid') return s;
+  const { verifyToken } = await import('../core/verify.js');
+  const entry = (await readStore(ctx.storePath)).targets[s.target]!;
+  await verifyToken(ctx, s.target, entry);
+  return { ...s, verified: true };
+}
+
+/** The stored token (refreshed first if it expired and can be); throws needs-login when there is none usable. */
 export async function token(target?: string, options: Options = {}): Promise<string> {
-  return (await usableCredential(createContext(options), target)).entry.token;
+  return (await usableCredential(contextOf(options), target)).entry.token;
 }
 
-export async function run(
-  command: string[],
-  opts: { target?: string; timeoutMs?: number; needsLoginPatterns?: RegExp[] } & Options = {},
-): Promise<RunResult> {
-  const ctx = createContext(opts);
+/** Get a new token now with the stored refresh token. */
+export async function refresh(target?: string, options: Options = {}): Promise<TargetStatus> {
+  const ctx = contextOf(options);
+  const data = await readStore(ctx.storePath);
+  const name = pickTargetName(target, ctx.env, data);
+  const entry = data.targets[name];
+  if (!entry?.refreshToken) {
+    throw new DeployLoginError('needs-login', `Target "${name}" has no refresh token: log in again.`);
+  }
+  await coreRefresh(ctx, name, entry, {});
+  return coreStatus(ctx, name);
+}
+
+export interface RunOptions extends Options {
+  target?: string;
+  /** Stop the command (its whole process group) after this long. */
+  timeoutMs?: number;
+  /** Output that means "needs login", besides the built-in per-tool patterns. */
+  needsLoginPatterns?: RegExp[];
+  needsLoginExitCodes?: number[];
+  cwd?: string;
+  /** Where the command's output goes (default: this process's stdout/stderr), already redacted. */
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+/**
+ * Run a deploy command with the target's credential, as `deploy-login run` does: no shell,
+ * stdin closed, prompts off; resolves with the outcome (exit code 0, 3 or 4) rather than throwing.
+ */
+export async function run(command: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const ctx = contextOf(opts);
   const { name, entry } = await usableCredential(ctx, opts.target);
+  ctx.secrets.add(entry.token);
   return runDeploy({
     command,
     env: ctx.env,
     childEnv: deployEnv(name, entry, ctx.storePath),
     timeoutMs: opts.timeoutMs,
     needsLoginPatterns: opts.needsLoginPatterns,
-    stdout: (t) => void process.stdout.write(ctx.secrets.redact(t)),
-    stderr: (t) => void process.stderr.write(ctx.secrets.redact(t)),
+    needsLoginExitCodes: opts.needsLoginExitCodes,
+    cwd: opts.cwd,
+    stdout: opts.stdout ?? ((t) => void process.stdout.write(t)),
+    stderr: opts.stderr ?? ((t) => void process.stderr.write(t)),
     redact: (t) => ctx.secrets.redact(t),
   });
 }

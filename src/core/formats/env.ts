@@ -36,6 +36,8 @@ export const envWriter: FormatWriter = {
       .join('\n');
     return { content: body + '\n', key: ctx.target.name, previousEntry: existing ?? null };
   },
+  // The whole file is the entry.
+  entryAt: (content) => content,
   remove(_existing, _key, previousEntry) {
     return previousEntry === null ? { content: '', empty: true } : { content: previousEntry, empty: false };
   },

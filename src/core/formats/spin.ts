@@ -11,8 +11,13 @@ import { configDir } from './paths.js';
 export const spinWriter: FormatWriter = {
   format: 'spin',
   locate(ctx) {
-    const file = ctx.target.name === 'default' ? 'config.json' : `${ctx.target.name}.json`;
-    return { path: path.join(configDir(ctx.env, ctx.home, ctx.platform), 'fermyon', file) };
+    const dir = path.join(configDir(ctx.env, ctx.home, ctx.platform), 'fermyon');
+    if (ctx.target.name === 'default') return { path: path.join(dir, 'config.json') };
+    // Spin reads <name>.json only when told the environment's name (--environment-name or this variable).
+    return {
+      path: path.join(dir, `${ctx.target.name}.json`),
+      exportVar: { name: 'FERMYON_DEPLOYMENT_ENVIRONMENT', value: ctx.target.name },
+    };
   },
   upsert(existing, ctx) {
     // A connection file is ours whole: whatever was there is kept verbatim and put back on logout.
@@ -22,6 +27,8 @@ export const spinWriter: FormatWriter = {
       previousEntry: existing ?? null,
     };
   },
+  // The whole file is the entry.
+  entryAt: (content) => content,
   remove(_existing, _key, previousEntry) {
     return previousEntry === null ? { content: '', empty: true } : { content: previousEntry, empty: false };
   },

@@ -6,6 +6,10 @@ import type { Protocol } from './types.js';
 /** Protocols load on demand so a start-up pays only for the one it uses. */
 const LOADERS: Partial<Record<ProtocolName, () => Promise<Protocol>>> = {
   oauth2: async () => oauth2,
+  fermyon: async () => (await import('./fermyon.js')).fermyon,
+  json: async () => (await import('./json.js')).json,
+  'npm-registry': async () => (await import('./npm-registry.js')).npmRegistry,
+  'docker-registry': async () => (await import('./docker-registry.js')).dockerRegistry,
 };
 
 export async function protocolFor(

@@ -92,6 +92,45 @@ function tokenGrant(res: HttpResponse, deps: ProtocolDeps, username?: string): G
   return grant;
 }
 
+/**
+ * Client authentication for one token request: a signed RFC 7523 client assertion when a key is
+ * configured (`private_key_jwt`; aud = the token endpoint), else clientAuth's secret or public id.
+ * The key is loaded first (`prepareClientAuth`), so a bad key fails before anything is sent.
+ */
+type ClientAuth = (tokenEndpoint: string) => {
+  headers: Record<string, string>;
+  fields: Record<string, string>;
+};
+
+async function prepareClientAuth(
+  spec: TargetSpec,
+  creds: Credentials,
+  deps: ProtocolDeps,
+): Promise<ClientAuth> {
+  if (typeof spec.options.clientAssertionKey !== 'string' && !deps.env.DEPLOY_LOGIN_CLIENT_ASSERTION_KEY) {
+    return () => clientAuth(spec, creds);
+  }
+  const { loadSigningKey, signClientAssertion, CLIENT_ASSERTION_TYPE, ASSERTION_KEY_ENV } =
+    await import('./client-assertion.js');
+  deps.secrets.add(deps.env[ASSERTION_KEY_ENV]);
+  const key = loadSigningKey(spec, deps.env)!;
+  if (!spec.clientId)
+    throw invalidInput("A client assertion key needs client-id (--client-id): it is the assertion's issuer.");
+  const clientId = spec.clientId;
+  return (tokenEndpoint) => {
+    const assertion = signClientAssertion(clientId, tokenEndpoint, key, deps.now());
+    deps.secrets.add(assertion);
+    return {
+      headers: {},
+      fields: {
+        client_id: clientId,
+        client_assertion_type: CLIENT_ASSERTION_TYPE,
+        client_assertion: assertion,
+      },
+    };
+  };
+}
+
 function optionString(spec: TargetSpec, key: string): string | undefined {
   const v = spec.options[key];
   return typeof v === 'string' && v ? v : undefined;
@@ -99,7 +138,7 @@ function optionString(spec: TargetSpec, key: string): string | undefined {
 
 export const oauth2: Protocol = {
   name: 'oauth2',
-  methods: ['oidc', 'password', 'token', 'device'],
+  methods: ['oidc', 'password', 'token', 'device', 'client-credentials'],
   async obtain(spec, creds, deps) {
     if (spec.method === 'token') {
       return grantOf(creds.token, 'the token input', deps.now());
@@ -108,9 +147,26 @@ export const oauth2: Protocol = {
       const { deviceLogin } = await import('./device.js');
       return deviceLogin(spec, creds, deps);
     }
+    // oidc: the CI's JWT first, so a job without a token (no `id-token: write`) fails before
+    // anything is sent to the target. It lives minutes; discovery takes a moment.
+    const authFor = await prepareClientAuth(spec, creds, deps);
+    if (spec.method === 'client-credentials') checkClientCredentials(spec, creds, deps);
+    const subject = spec.method === 'oidc' ? await deps.idToken(spec.audience) : undefined;
+    deps.secrets.add(subject);
     const meta = await discover(spec, deps);
-    const auth = clientAuth(spec, creds);
+    const auth = authFor(meta.token_endpoint);
     const scope: Record<string, string> = spec.scope ? { scope: spec.scope } : {};
+    if (spec.method === 'client-credentials') {
+      const resource = optionString(spec, 'resource');
+      const res = await postForm(
+        meta.token_endpoint,
+        { grant_type: 'client_credentials', ...scope, ...(resource ? { resource } : {}), ...auth.fields },
+        auth.headers,
+        spec,
+        deps,
+      );
+      return tokenGrant(res, deps, spec.username);
+    }
     if (spec.method === 'password') {
       const res = await postForm(
         meta.token_endpoint,
@@ -127,12 +183,10 @@ export const oauth2: Protocol = {
       );
       return tokenGrant(res, deps, spec.username);
     }
-    // oidc: RFC 8693 with the CI's JWT as the subject token, fetched just before use.
-    const subject = await deps.idToken(spec.audience);
-    deps.secrets.add(subject);
+    // oidc: RFC 8693 with the CI's JWT as the subject token.
     const fields: Record<string, string> = {
       grant_type: TOKEN_EXCHANGE,
-      subject_token: subject,
+      subject_token: subject ?? '',
       subject_token_type: optionString(spec, 'subjectTokenType') ?? JWT_TYPE,
       ...scope,
       ...auth.fields,
@@ -146,9 +200,14 @@ export const oauth2: Protocol = {
     const res = await postForm(meta.token_endpoint, fields, auth.headers, spec, deps);
     return tokenGrant(res, deps);
   },
+  async device(spec, creds, deps) {
+    const { oauth2DeviceFlow } = await import('./device.js');
+    return oauth2DeviceFlow(spec, creds, deps);
+  },
   async refresh(input, creds, deps) {
+    const authFor = await prepareClientAuth(input.spec, creds, deps);
     const meta = await discover(input.spec, deps);
-    const auth = clientAuth(input.spec, creds);
+    const auth = authFor(meta.token_endpoint);
     const res = await postForm(
       meta.token_endpoint,
       { grant_type: 'refresh_token', refresh_token: input.refreshToken, ...auth.fields },
@@ -164,3 +223,20 @@ export const oauth2: Protocol = {
     return tokenGrant(res, deps, input.spec.username);
   },
 };
+
+/** client_credentials needs the client's id and its own credential: say which, before anything is sent. */
+function checkClientCredentials(spec: TargetSpec, creds: Credentials, deps: ProtocolDeps): void {
+  if (!spec.clientId)
+    throw invalidInput(
+      'method "client-credentials" needs client-id (--client-id): the OAuth client to log in as.',
+    );
+  if (
+    !creds.clientSecret &&
+    typeof spec.options.clientAssertionKey !== 'string' &&
+    !deps.env.DEPLOY_LOGIN_CLIENT_ASSERTION_KEY
+  ) {
+    throw invalidInput(
+      'method "client-credentials" needs the client\'s credential: client-assertion-key (a private key file, or the key in DEPLOY_LOGIN_CLIENT_ASSERTION_KEY) or the client secret (DEPLOY_LOGIN_CLIENT_SECRET).',
+    );
+  }
+}

@@ -72,6 +72,12 @@ export function rejection(res: HttpResponse, what: string): DeployLoginError {
   if (res.status >= 500 || res.status === 429 || res.status === 408) {
     return unavailable(`${what} answered HTTP ${res.status}${why}; try again later.`);
   }
+  if (res.status >= 200 && res.status < 300 && !code) {
+    // A success we cannot read (not JSON, an HTML portal page) is the server misbehaving, not the user's input.
+    return unavailable(
+      `${what} answered HTTP ${res.status} with a body deploy-login does not understand; try again later.`,
+    );
+  }
   return invalidInput(`${what} answered HTTP ${res.status}${why}, which deploy-login does not understand.`);
 }
 
@@ -102,7 +108,9 @@ export function toExpiry(value: unknown, kind: 'date' | 'seconds' | 'unix', now:
   }
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;
-  return new Date(kind === 'unix' ? n * 1000 : now + n * 1000).toISOString();
+  const at = new Date(kind === 'unix' ? n * 1000 : now + n * 1000);
+  // Beyond what a Date can hold (1e300 seconds): no expiry known, rather than a RangeError.
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
 }
 
 /** Build a grant from a token and whatever expiry the server gave, falling back to the JWT's `exp`. */

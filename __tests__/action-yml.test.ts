@@ -1,0 +1,59 @@
+/**
+ * action.yml is the Action's public surface: it must parse, run on node24 with a post step, and
+ * carry every input and output the contract fixes, each described here and in the README.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+
+const ROOT = path.resolve(__dirname, '..');
+const CONTRACT_INPUTS = [
+  'url', 'target', 'method', 'username', 'password', 'token', 'audience', 'protocol',
+  'token-endpoint', 'format', 'insecure', 'targets', 'run', 'cleanup', 'github-deployment',
+];
+const CONTRACT_OUTPUTS = ['outcome', 'exit-code', 'target', 'expires-at', 'credentials-file', 'token', 'results'];
+
+interface ActionYml {
+  runs: { using: string; main: string; post: string; 'post-if': string };
+  inputs: Record<string, { description: string; default?: string; required?: boolean }>;
+  outputs: Record<string, { description: string }>;
+}
+
+const doc = parseDocument(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+
+describe('action.yml', () => {
+  it('parses as YAML without errors', () => {
+    expect(doc.errors.map((e) => e.message)).toEqual([]);
+  });
+
+  const yml = doc.toJS() as ActionYml;
+
+  it('runs the bundled main and post steps on node24', () => {
+    expect(yml.runs).toEqual({ using: 'node24', main: 'dist/main/index.js', post: 'dist/post/index.js', 'post-if': 'always()' });
+    expect(fs.existsSync(path.join(ROOT, yml.runs.main))).toBe(true);
+    expect(fs.existsSync(path.join(ROOT, yml.runs.post))).toBe(true);
+  });
+
+  it('has every input and output of the contract, each described', () => {
+    for (const name of CONTRACT_INPUTS) expect(Object.keys(yml.inputs)).toContain(name);
+    for (const name of CONTRACT_OUTPUTS) expect(Object.keys(yml.outputs)).toContain(name);
+    for (const [name, input] of Object.entries(yml.inputs)) {
+      expect([name, typeof input.description === 'string' && input.description.length > 10]).toEqual([name, true]);
+    }
+  });
+
+  it('documents defaults the contract fixes', () => {
+    expect(yml.inputs.target!.default).toBe('default');
+    expect(yml.inputs.method!.default).toBe('auto');
+    expect(yml.inputs.protocol!.default).toBe('oauth2');
+    expect(yml.inputs.cleanup!.default).toBe('true');
+    expect(yml.inputs['github-deployment']!.default).toBe('false');
+    expect(yml.inputs.url!.required).not.toBe(true);
+  });
+
+  it('lists every input and output in the README', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const missing = [...Object.keys(yml.inputs), ...Object.keys(yml.outputs)].filter((n) => !readme.includes('`' + n + '`'));
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,124 @@
+import { needsLogin } from '../errors.js';
+import type { HttpResponse } from '../http.js';
+import type { TargetSpec } from '../target.js';
+import { loginUser } from '../formats/common.js';
+import { grantOf, parseJsonObject, rejection } from './responses.js';
+import type { Grant, Protocol, ProtocolDeps } from './types.js';
+
+/** One `WWW-Authenticate` challenge: its scheme and parameters (`realm`, `service`, ...). */
+export interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+/** Parse `Bearer realm="https://auth.example/token",service="registry.example"` (quoted or bare values). */
+export function parseChallenge(header: string | undefined): Challenge | undefined {
+  if (!header) return undefined;
+  const m = /^\s*([A-Za-z][\w-]*)\s*(.*)$/s.exec(header);
+  if (!m) return undefined;
+  const params: Record<string, string> = {};
+  for (const p of m[2]!.matchAll(/([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)) {
+    params[p[1]!.toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : (p[3] ?? '');
+  }
+  return { scheme: m[1]!.toLowerCase(), params };
+}
+
+const basic = (user: string, secret: string) =>
+  `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+
+/**
+ * A container registry (Docker Registry HTTP API v2: GHCR, Docker Hub, distribution, Harbor...),
+ * `url` = the registry's API origin. Like `docker login`, the credential is checked before it is
+ * stored: `GET /v2/` says how the registry authenticates.
+ *  - `Basic`: `GET /v2/` again with the credential; 2xx = good.
+ *  - `Bearer realm=...,service=...` (token auth): `GET realm?service=&offline_token=true` with the
+ *    credential as Basic; 2xx = good. When the realm hands out a refresh token (offline_token),
+ *    that identity token is stored instead of the secret (docker's `identitytoken`).
+ * The credential is `username` + password (method password), `username` (default
+ * `oauth2accesstoken`) + a token (method token), or `oidc` + the CI's JWT (method oidc; audience
+ * = the realm's `service` unless `audience` is set): the convention token realms use to accept a
+ * CI identity. The default format is docker (`auths[host]` in config.json).
+ */
+export const dockerRegistry: Protocol = {
+  name: 'docker-registry',
+  methods: ['password', 'token', 'oidc'],
+  async obtain(spec, creds, deps) {
+    const what = `the registry ${spec.url}`;
+    const v2 = `${spec.url}/v2/`;
+    const probe = await deps.http.request({ method: 'GET', url: v2, what, insecure: spec.insecure });
+    const challenge = parseChallenge(probe.headers['www-authenticate']);
+
+    let user: string;
+    let secret: string;
+    if (spec.method === 'oidc') {
+      user = spec.username ?? 'oidc';
+      const service = challenge?.params.service || new URL(spec.url).host;
+      // resolveTarget defaults the audience to the URL's origin; a token realm wants its `service`.
+      secret = await deps.idToken(spec.audience === new URL(spec.url).origin ? service : spec.audience);
+    } else {
+      user =
+        spec.method === 'password' ? (spec.username ?? '') : loginUser({ username: spec.username }, 'docker');
+      secret = (spec.method === 'password' ? creds.password : creds.token) ?? '';
+    }
+    deps.secrets.add(secret);
+
+    if (probe.status >= 200 && probe.status < 300) {
+      deps.log(`${what} asks for no authentication at /v2/: the credential is stored without being checked.`);
+      return grantOf(secret, what, deps.now(), { username: user });
+    }
+    if (probe.status !== 401) throw rejection(probe, `${what} (GET /v2/)`);
+    if (challenge?.scheme === 'bearer' && challenge.params.realm) {
+      return realmLogin(spec, challenge, user, secret, deps);
+    }
+    const check = await deps.http.request({
+      method: 'GET',
+      url: v2,
+      what,
+      insecure: spec.insecure,
+      headers: { authorization: basic(user, secret) },
+    });
+    if (check.status >= 200 && check.status < 300)
+      return grantOf(secret, what, deps.now(), { username: user });
+    throw refused(check, what, user);
+  },
+};
+
+async function realmLogin(
+  spec: TargetSpec,
+  challenge: Challenge,
+  user: string,
+  secret: string,
+  deps: ProtocolDeps,
+): Promise<Grant> {
+  const realm = new URL(challenge.params.realm!, spec.url);
+  if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
+  realm.searchParams.set('account', user);
+  realm.searchParams.set('client_id', 'deploy-login');
+  realm.searchParams.set('offline_token', 'true');
+  const what = `the registry's token service ${realm.origin}${realm.pathname}`;
+  const res = await deps.http.request({
+    method: 'GET',
+    url: realm.href,
+    what,
+    insecure: spec.insecure,
+    headers: { authorization: basic(user, secret) },
+  });
+  if (res.status < 200 || res.status >= 300) throw refused(res, what, user);
+  const body = parseJsonObject(res);
+  for (const t of [body?.token, body?.access_token]) if (typeof t === 'string') deps.secrets.add(t);
+  const refresh = body?.refresh_token;
+  if (typeof refresh === 'string' && refresh) {
+    deps.secrets.add(refresh);
+    return { token: refresh, username: user, identityToken: true };
+  }
+  return grantOf(secret, what, deps.now(), { username: user });
+}
+
+function refused(res: HttpResponse, what: string, user: string): Error {
+  if (res.status === 401 || res.status === 403) {
+    return needsLogin(
+      `${what} refused the credential of "${user}" (HTTP ${res.status}): check the username and the password or token, or log in again.`,
+    );
+  }
+  return rejection(res, what);
+}

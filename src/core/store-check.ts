@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { FORMATS, METHODS, PROTOCOLS, printable } from './target.js';
+
+/**
+ * The shape check of a credential store's targets, field by field. A store is often edited by
+ * hand (or by a merge gone wrong); whatever got through here is read by status, token, run and
+ * logout without further checks, so a field of the wrong type must stop here, with the target and
+ * the field named, rather than later as a TypeError (an "internal error", exit 1).
+ *
+ * Returns the reason the store cannot be used, or undefined. Missing optional lists are filled in.
+ * Fields this version does not know are left alone (a newer version may have written them).
+ */
+export function storedTargetsProblem(targets: Record<string, unknown>): string | undefined {
+  for (const [name, raw] of Object.entries(targets)) {
+    const t = `target "${printable(name)}"`;
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) || name.includes('..'))
+      return `${t} is not a valid target name`;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return `${t} is not an object`;
+    const e = raw as Record<string, unknown>;
+    if (typeof e.token !== 'string' || e.token === '') return `${t} has no token`;
+    if (!isHttpUrl(e.url)) return `${t} has no valid "url"`;
+    if (!(PROTOCOLS as readonly unknown[]).includes(e.protocol)) return `${t} has no valid "protocol"`;
+    if (e.method === 'auto' || !(METHODS as readonly unknown[]).includes(e.method))
+      return `${t} has no valid "method"`;
+    if (e.insecure !== undefined && typeof e.insecure !== 'boolean') return `${t}: "insecure" is not true or false`;
+    for (const key of ['refreshToken', 'username', 'audience', 'clientId', 'scope', 'loggedInAt']) {
+      if (e[key] !== undefined && typeof e[key] !== 'string') return `${t}: "${key}" is not a string`;
+    }
+    if (e.expiresAt !== undefined && (typeof e.expiresAt !== 'string' || Number.isNaN(Date.parse(e.expiresAt))))
+      return `${t}: "expiresAt" is not a date`;
+    if (e.tokenEndpoint !== undefined && !isHttpUrl(e.tokenEndpoint)) return `${t}: "tokenEndpoint" is not a URL`;
+    if (e.options !== undefined && (!e.options || typeof e.options !== 'object' || Array.isArray(e.options)))
+      return `${t}: "options" is not an object`;
+    if (e.formats === undefined) e.formats = [];
+    if (!Array.isArray(e.formats) || !e.formats.every((f) => (FORMATS as readonly unknown[]).includes(f)))
+      return `${t}: "formats" is not a list of formats`;
+    if (e.files === undefined) e.files = [];
+    if (!Array.isArray(e.files) || !e.files.every(isJournal)) return `${t} has a malformed "files" entry`;
+  }
+  return undefined;
+}
+
+function isHttpUrl(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  try {
+    const u = new URL(v);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+const stringOrNull = (v: unknown) => v === null || typeof v === 'string';
+
+/** One FileJournal: logout acts on its path, so it must be whole and absolute. */
+function isJournal(j: unknown): boolean {
+  if (!j || typeof j !== 'object' || Array.isArray(j)) return false;
+  const f = j as Record<string, unknown>;
+  const exportVar = f.exportVar as Record<string, unknown> | undefined;
+  return (
+    (FORMATS as readonly unknown[]).includes(f.format) &&
+    typeof f.path === 'string' &&
+    path.isAbsolute(f.path) &&
+    typeof f.key === 'string' &&
+    typeof f.writtenHash === 'string' &&
+    stringOrNull(f.previousEntry) &&
+    stringOrNull(f.original) &&
+    (f.shared === undefined || typeof f.shared === 'boolean') &&
+    (f.entryHash === undefined || typeof f.entryHash === 'string') &&
+    (exportVar === undefined ||
+      (!!exportVar && typeof exportVar.name === 'string' && typeof exportVar.value === 'string'))
+  );
+}
