@@ -82,7 +82,11 @@ describe.each<Proto>(['oauth2', 'fermyon'])('%s device polling loop', (protocol)
   test('pending, then approved: waits the server interval between polls and returns the grant', async () => {
     const { spec, flow } = await flowFor(protocol);
     const auth = await flow.start();
-    expect(auth).toMatchObject({ interval: 1, expiresIn: 900, userCode: expect.stringMatching(/^[A-Z]{4}-[A-Z]{4}$/) });
+    expect(auth).toMatchObject({
+      interval: 1,
+      expiresIn: 900,
+      userCode: expect.stringMatching(/^[A-Z]{4}-[A-Z]{4}$/),
+    });
     const { waits, sleep } = scriptedSleep({ 3: () => target.device(auth.userCode, 'approve') });
     const waiting: number[] = [];
     const grant = await pollForGrant(spec, flow, auth, { sleep, onWaiting: (s) => waiting.push(s.polls) });
@@ -216,68 +220,89 @@ describe('deploy-login login --get-device-code / --check-device-code', () => {
   };
   const withUrl = (p: Proto, extra: string[] = []) => flags[p].map((f) => f || target.url).concat(extra);
   const getCode = async (p: Proto, extra: string[] = []) => {
-    const r = await runCli(['login', '--method', 'device', '--get-device-code', ...withUrl(p, extra)], { env: env() });
+    const r = await runCli(['login', '--method', 'device', '--get-device-code', ...withUrl(p, extra)], {
+      env: env(),
+    });
     expect(r.code).toBe(0);
     return { r, code: JSON.parse(r.stdout) as Record<string, unknown> };
   };
   const check = (p: Proto, deviceCode: string, extra: string[] = []) =>
-    runCli(['login', '--method', 'device', '--check-device-code', deviceCode, ...withUrl(p, extra)], { env: env() });
+    runCli(['login', '--method', 'device', '--check-device-code', deviceCode, ...withUrl(p, extra)], {
+      env: env(),
+    });
   const json = (s: string) => JSON.parse(s.trim().split('\n').pop()!);
 
-  test.each<Proto>(['oauth2', 'fermyon'])('%s: without a terminal, --method device fails at once with exit 2 and sends nothing', async (p) => {
-    const r = await runCli(['login', '--method', 'device', ...withUrl(p)], { env: env() });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(
-      /--method device needs a person at an interactive terminal, and stdin is not a terminal: run "deploy-login login --method device --get-device-code" and then "--check-device-code CODE"/,
-    );
-    expect(r.ms).toBeLessThan(5000);
-    expect(await target.log()).toEqual([]);
-  });
+  test.each<Proto>(['oauth2', 'fermyon'])(
+    '%s: without a terminal, --method device fails at once with exit 2 and sends nothing',
+    async (p) => {
+      const r = await runCli(['login', '--method', 'device', ...withUrl(p)], { env: env() });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        /--method device needs a person at an interactive terminal, and stdin is not a terminal: run "deploy-login login --method device --get-device-code" and then "--check-device-code CODE"/,
+      );
+      expect(r.ms).toBeLessThan(5000);
+      expect(await target.log()).toEqual([]);
+    },
+  );
 
-  test.each<Proto>(['oauth2', 'fermyon'])('%s: --get-device-code prints exactly the five keys on one line and exits 0 without waiting', async (p) => {
-    const { r, code } = await getCode(p);
-    expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    expect(Object.keys(code)).toEqual(['verificationUrl', 'deviceCode', 'userCode', 'expiresIn', 'interval']);
-    expect(code).toMatchObject({
-      verificationUrl: expect.stringMatching(new RegExp(`^${target.url}/device\\?user_code=[A-Z]{4}-[A-Z]{4}$`)),
-      deviceCode: expect.any(String),
-      userCode: expect.stringMatching(/^[A-Z]{4}-[A-Z]{4}$/),
-      expiresIn: 900,
-      interval: 1,
-    });
-    expect((await target.log()).map((l) => l.path)).not.toContain(TOKEN_PATH[p]);
-  });
+  test.each<Proto>(['oauth2', 'fermyon'])(
+    '%s: --get-device-code prints exactly the five keys on one line and exits 0 without waiting',
+    async (p) => {
+      const { r, code } = await getCode(p);
+      expect(r.stdout.trim().split('\n')).toHaveLength(1);
+      expect(Object.keys(code)).toEqual([
+        'verificationUrl',
+        'deviceCode',
+        'userCode',
+        'expiresIn',
+        'interval',
+      ]);
+      expect(code).toMatchObject({
+        verificationUrl: expect.stringMatching(
+          new RegExp(`^${target.url}/device\\?user_code=[A-Z]{4}-[A-Z]{4}$`),
+        ),
+        deviceCode: expect.any(String),
+        userCode: expect.stringMatching(/^[A-Z]{4}-[A-Z]{4}$/),
+        expiresIn: 900,
+        interval: 1,
+      });
+      expect((await target.log()).map((l) => l.path)).not.toContain(TOKEN_PATH[p]);
+    },
+  );
 
-  test.each<Proto>(['oauth2', 'fermyon'])('%s: waiting, then approved: the credential is stored, the token never printed', async (p) => {
-    const { code } = await getCode(p, ['--target', 'edge', '--format', 'spin']);
-    const waiting = await check(p, String(code.deviceCode), ['--target', 'edge', '--format', 'spin']);
-    expect(waiting.code).toBe(0);
-    expect(waiting.stdout).toBe('{"status":"waiting"}\n');
-    expect(fs.existsSync(storeFile())).toBe(false);
+  test.each<Proto>(['oauth2', 'fermyon'])(
+    '%s: waiting, then approved: the credential is stored, the token never printed',
+    async (p) => {
+      const { code } = await getCode(p, ['--target', 'edge', '--format', 'spin']);
+      const waiting = await check(p, String(code.deviceCode), ['--target', 'edge', '--format', 'spin']);
+      expect(waiting.code).toBe(0);
+      expect(waiting.stdout).toBe('{"status":"waiting"}\n');
+      expect(fs.existsSync(storeFile())).toBe(false);
 
-    await target.device(String(code.userCode), 'approve');
-    const done = await check(p, String(code.deviceCode), ['--target', 'edge', '--format', 'spin']);
-    expect(done.code).toBe(0);
-    const out = json(done.stdout);
-    const entry = JSON.parse(fs.readFileSync(storeFile(), 'utf8')).targets.edge;
-    addCanary(entry.token);
-    addCanary(entry.refreshToken);
-    expect(done.stdout + done.stderr).not.toContain(entry.token);
-    expect(done.stdout + done.stderr).not.toContain(entry.refreshToken);
-    expect(out).toEqual({
-      status: 'authorized',
-      target: 'edge',
-      url: target.url,
-      method: 'device',
-      expiresAt: entry.expiresAt,
-      credentialsFile: storeFile(),
-      files: [{ format: 'spin', path: path.join(home, 'cfg', 'fermyon', 'edge.json') }],
-    });
-    expect(entry).toMatchObject({ protocol: p, method: 'device', refreshToken: expect.any(String) });
-    expect(modeOf(storeFile())).toBe(0o600);
-    const spin = JSON.parse(fs.readFileSync(path.join(home, 'cfg', 'fermyon', 'edge.json'), 'utf8'));
-    expect(spin).toMatchObject({ token: entry.token, refresh_token: entry.refreshToken });
-  });
+      await target.device(String(code.userCode), 'approve');
+      const done = await check(p, String(code.deviceCode), ['--target', 'edge', '--format', 'spin']);
+      expect(done.code).toBe(0);
+      const out = json(done.stdout);
+      const entry = JSON.parse(fs.readFileSync(storeFile(), 'utf8')).targets.edge;
+      addCanary(entry.token);
+      addCanary(entry.refreshToken);
+      expect(done.stdout + done.stderr).not.toContain(entry.token);
+      expect(done.stdout + done.stderr).not.toContain(entry.refreshToken);
+      expect(out).toEqual({
+        status: 'authorized',
+        target: 'edge',
+        url: target.url,
+        method: 'device',
+        expiresAt: entry.expiresAt,
+        credentialsFile: storeFile(),
+        files: [{ format: 'spin', path: path.join(home, 'cfg', 'fermyon', 'edge.json') }],
+      });
+      expect(entry).toMatchObject({ protocol: p, method: 'device', refreshToken: expect.any(String) });
+      expect(modeOf(storeFile())).toBe(0o600);
+      const spin = JSON.parse(fs.readFileSync(path.join(home, 'cfg', 'fermyon', 'edge.json'), 'utf8'));
+      expect(spin).toMatchObject({ token: entry.token, refresh_token: entry.refreshToken });
+    },
+  );
 
   test.each<[Proto, 'deny' | 'expire', string]>([
     ['oauth2', 'deny', 'denied'],
@@ -289,7 +314,12 @@ describe('deploy-login login --get-device-code / --check-device-code', () => {
     await target.device(String(code.userCode), action);
     const r = await check(p, String(code.deviceCode));
     expect(r.code).toBe(3);
-    expect(json(r.stdout)).toEqual({ status, outcome: 'needs-login', exitCode: 3, error: expect.stringMatching(status) });
+    expect(json(r.stdout)).toEqual({
+      status,
+      outcome: 'needs-login',
+      exitCode: 3,
+      error: expect.stringMatching(status),
+    });
     expect(r.stderr).toMatch(new RegExp(`deploy-login login: .*${status}`));
     expect(fs.existsSync(storeFile())).toBe(false);
   });
@@ -305,10 +335,9 @@ describe('deploy-login login --get-device-code / --check-device-code', () => {
   test('a server that keeps failing: exit 5 and a JSON error, after the bounded retries', async () => {
     const { code } = await getCode('fermyon');
     await target.faults([{ path: '/api/auth-tokens', kind: 'status', status: 503, times: -1 }]);
-    const r = await runCli(
-      ['login', '--check-device-code', String(code.deviceCode), ...withUrl('fermyon')],
-      { env: env({ DEPLOY_LOGIN_MAX_ATTEMPTS: '2', DEPLOY_LOGIN_RETRY_BASE_MS: '10' }) },
-    );
+    const r = await runCli(['login', '--check-device-code', String(code.deviceCode), ...withUrl('fermyon')], {
+      env: env({ DEPLOY_LOGIN_MAX_ATTEMPTS: '2', DEPLOY_LOGIN_RETRY_BASE_MS: '10' }),
+    });
     expect(r.code).toBe(5);
     expect(json(r.stdout)).toMatchObject({ status: 'error', outcome: 'unavailable', exitCode: 5 });
     expect((await target.log()).filter((l) => l.path === '/api/auth-tokens')).toHaveLength(2);
@@ -323,7 +352,11 @@ describe('deploy-login login --get-device-code / --check-device-code', () => {
       env: env({ DEPLOY_LOGIN_TOKEN: 'tok-for-the-token-method' }),
     });
     expect(r.code).toBe(2);
-    expect(json(r.stdout)).toMatchObject({ outcome: 'invalid-input', exitCode: 2, error: expect.stringMatching(message) });
+    expect(json(r.stdout)).toMatchObject({
+      outcome: 'invalid-input',
+      exitCode: 2,
+      error: expect.stringMatching(message),
+    });
     expect(await target.log()).toEqual([]);
   });
 

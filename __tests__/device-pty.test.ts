@@ -38,7 +38,8 @@ describe('device login in a pseudo-terminal', () => {
   const storeFile = () => path.join(home, 'cfg', 'deploy-login', 'credentials.json');
   const store = () => JSON.parse(fs.readFileSync(storeFile(), 'utf8'));
   const cli = (args: string[], extra: NodeJS.ProcessEnv = {}, runtime: 'node' | 'deno' = 'node') => {
-    const argv = runtime === 'deno' ? [DENO, 'run', '-A', '--quiet', CLI, ...args] : [process.execPath, CLI, ...args];
+    const argv =
+      runtime === 'deno' ? [DENO, 'run', '-A', '--quiet', CLI, ...args] : [process.execPath, CLI, ...args];
     const s = startInPty(argv, env(extra));
     sessions.push(s);
     return s;
@@ -109,7 +110,9 @@ describe('device login in a pseudo-terminal', () => {
     // RFC 8628: the bare verification_uri is shown for typing the code; Enter opens the _complete one.
     await s.waitFor(new RegExp(`open ${target.url.replace(/\./g, '\\.')}/device\\s`));
     s.type('\n');
-    await s.waitFor(/Could not open a browser \(.*no-such-browser was not found\): open the URL above yourself\./);
+    await s.waitFor(
+      /Could not open a browser \(.*no-such-browser was not found\): open the URL above yourself\./,
+    );
     await s.waitFor(/polled 2 times/, 10_000);
     await target.device(userCode!, 'deny');
     await s.waitFor(/was denied/, 10_000);
@@ -122,22 +125,29 @@ describe('device login in a pseudo-terminal', () => {
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(1900);
   });
 
-  (fs.existsSync(DENO) ? test : test.skip)('on Deno too: code shown, Enter opens the browser, approval logs in', async () => {
-    const opened = path.join(home, 'opened.txt');
-    const browser = path.join(home, 'browser.sh');
-    fs.writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
-    const s = cli(['login', '--protocol', 'fermyon', '--url', target.url, '--method', 'device'], { BROWSER: browser }, 'deno');
-    const [, userCode] = await s.waitFor(/one-time code: ([A-Z]{4}-[A-Z]{4})/, 20_000);
-    await s.waitFor(/Waiting for approval \(polled 1 time;/);
-    s.type('\n');
-    for (let i = 0; i < 100 && !fs.existsSync(opened); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(fs.readFileSync(opened, 'utf8')).toBe(`${target.url}/device?user_code=${userCode}`);
-    await target.device(userCode!, 'approve');
-    await s.waitFor(/Logged in to "default"/);
-    expect((await s.exited).code).toBe(0);
-    addCanary(store().targets.default.token);
-    expect(s.raw()).not.toContain(store().targets.default.token);
-  });
+  (fs.existsSync(DENO) ? test : test.skip)(
+    'on Deno too: code shown, Enter opens the browser, approval logs in',
+    async () => {
+      const opened = path.join(home, 'opened.txt');
+      const browser = path.join(home, 'browser.sh');
+      fs.writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
+      const s = cli(
+        ['login', '--protocol', 'fermyon', '--url', target.url, '--method', 'device'],
+        { BROWSER: browser },
+        'deno',
+      );
+      const [, userCode] = await s.waitFor(/one-time code: ([A-Z]{4}-[A-Z]{4})/, 20_000);
+      await s.waitFor(/Waiting for approval \(polled 1 time;/);
+      s.type('\n');
+      for (let i = 0; i < 100 && !fs.existsSync(opened); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(fs.readFileSync(opened, 'utf8')).toBe(`${target.url}/device?user_code=${userCode}`);
+      await target.device(userCode!, 'approve');
+      await s.waitFor(/Logged in to "default"/);
+      expect((await s.exited).code).toBe(0);
+      addCanary(store().targets.default.token);
+      expect(s.raw()).not.toContain(store().targets.default.token);
+    },
+  );
 
   test('a code that expires while waiting ends the login with exit 3, bounded by expires_in', async () => {
     await target.config({ deviceExpiresIn: 2 });
@@ -153,7 +163,9 @@ describe('device login in a pseudo-terminal', () => {
     const s = cli(['login', '--protocol', 'fermyon', '--url', target.url, '--method', 'device'], {
       CI: 'true',
     });
-    await s.waitFor(/--method device needs a person at an interactive terminal, and CI is set: .*--get-device-code/);
+    await s.waitFor(
+      /--method device needs a person at an interactive terminal, and CI is set: .*--get-device-code/,
+    );
     expect((await s.exited).code).toBe(2);
     expect(await target.log()).toEqual([]);
   });

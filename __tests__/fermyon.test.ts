@@ -27,17 +27,31 @@ beforeEach(async () => {
 });
 afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
-const env = (extra: NodeJS.ProcessEnv = {}) => baseEnv({ HOME: home, XDG_CONFIG_HOME: path.join(home, 'cfg'), ...extra });
+const env = (extra: NodeJS.ProcessEnv = {}) =>
+  baseEnv({ HOME: home, XDG_CONFIG_HOME: path.join(home, 'cfg'), ...extra });
 const storeFile = () => path.join(home, 'cfg', 'deploy-login', 'credentials.json');
 const store = () => JSON.parse(fs.readFileSync(storeFile(), 'utf8'));
 const spinFile = (name: string) => path.join(home, 'cfg', 'fermyon', name);
 const readSpin = (name: string) => JSON.parse(fs.readFileSync(spinFile(name), 'utf8'));
 const paths = async () => (await target.log()).map((r) => `${r.method} ${r.path} ${r.status}`);
 const hippoLogin = (extra: string[] = [], opts: { env?: NodeJS.ProcessEnv; stdin?: string } = {}) =>
-  runCli(['login', '--protocol', 'fermyon', '--url', target.url, '--username', 'ci-deployer', '--password-stdin', ...extra], {
-    env: env(opts.env),
-    stdin: opts.stdin ?? CANARY.password,
-  });
+  runCli(
+    [
+      'login',
+      '--protocol',
+      'fermyon',
+      '--url',
+      target.url,
+      '--username',
+      'ci-deployer',
+      '--password-stdin',
+      ...extra,
+    ],
+    {
+      env: env(opts.env),
+      stdin: opts.stdin ?? CANARY.password,
+    },
+  );
 
 describe('Hippo username/password', () => {
   test('POST /api/auth-tokens {userName,password} -> {token,expiration}, stored with its expiry', async () => {
@@ -46,13 +60,22 @@ describe('Hippo username/password', () => {
     expect(await paths()).toEqual(['POST /api/auth-tokens 200']);
     const entry = store().targets.default;
     addCanary(entry.token);
-    expect(entry).toMatchObject({ protocol: 'fermyon', method: 'password', username: 'ci-deployer', url: target.url });
+    expect(entry).toMatchObject({
+      protocol: 'fermyon',
+      method: 'password',
+      username: 'ci-deployer',
+      url: target.url,
+    });
     const claims = JSON.parse(Buffer.from(entry.token.split('.')[1], 'base64url').toString());
     expect(claims).toMatchObject({ kind: 'hippo', sub: 'ci-deployer' });
     // The expiry is the server's `expiration`, not a guess.
     expect(Date.parse(entry.expiresAt)).toBe(claims.exp * 1000);
     expect(entry.refreshToken).toBeUndefined();
-    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'success', method: 'password', expiresAt: entry.expiresAt });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      outcome: 'success',
+      method: 'password',
+      expiresAt: entry.expiresAt,
+    });
     expect(JSON.stringify(store())).not.toContain(CANARY.password);
   });
 
@@ -60,7 +83,16 @@ describe('Hippo username/password', () => {
     const legacy = await startDevTarget(['--legacy-hippo'], { DEV_TARGET_PASSWORD: CANARY.password });
     try {
       const r = await runCli(
-        ['login', '--protocol', 'fermyon', '--url', legacy.url, '--username', 'ci-deployer', '--password-stdin'],
+        [
+          'login',
+          '--protocol',
+          'fermyon',
+          '--url',
+          legacy.url,
+          '--username',
+          'ci-deployer',
+          '--password-stdin',
+        ],
         { env: env(), stdin: CANARY.password },
       );
       expect(r.code).toBe(0);
@@ -70,31 +102,44 @@ describe('Hippo username/password', () => {
       ]);
       const entry = store().targets.default;
       addCanary(entry.token);
-      expect(entry).toMatchObject({ method: 'password', url: legacy.url, expiresAt: expect.stringMatching(RFC3339) });
+      expect(entry).toMatchObject({
+        method: 'password',
+        url: legacy.url,
+        expiresAt: expect.stringMatching(RFC3339),
+      });
     } finally {
       await legacy.close();
     }
   });
 
-  test('a wrong password is needs-login (exit 3) with Hippo\'s own reason, and nothing is stored', async () => {
+  test("a wrong password is needs-login (exit 3) with Hippo's own reason, and nothing is stored", async () => {
     const r = await hippoLogin([], { stdin: 'wrong-password' });
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/rejected the credentials with HTTP 401 \(The user name or password is incorrect\.\)/);
+    expect(r.stderr).toMatch(
+      /rejected the credentials with HTTP 401 \(The user name or password is incorrect\.\)/,
+    );
     expect(fs.existsSync(storeFile())).toBe(false);
   });
 });
 
 describe('personal access tokens', () => {
   test('--token-stdin: stored as is, nothing sent', async () => {
-    const r = await runCli(['login', '--protocol', 'fermyon', '--url', target.url, '--token-stdin', '--format', 'spin'], {
-      env: env(),
-      stdin: CANARY.token,
-    });
+    const r = await runCli(
+      ['login', '--protocol', 'fermyon', '--url', target.url, '--token-stdin', '--format', 'spin'],
+      {
+        env: env(),
+        stdin: CANARY.token,
+      },
+    );
     expect(r.code).toBe(0);
     expect(store().targets.default).toMatchObject({ method: 'token', token: CANARY.token, url: target.url });
     expect(await target.log()).toEqual([]);
     // A PAT has no known expiry: no `expiration` key, as `spin cloud login --token` writes it.
-    expect(readSpin('config.json')).toEqual({ url: `${target.url}/`, danger_accept_invalid_certs: false, token: CANARY.token });
+    expect(readSpin('config.json')).toEqual({
+      url: `${target.url}/`,
+      danger_accept_invalid_certs: false,
+      token: CANARY.token,
+    });
   });
 });
 
@@ -104,7 +149,11 @@ describe("Spin's environment variables (protocol fermyon only)", () => {
       env: env({ HIPPO_URL: target.url, HIPPO_USERNAME: 'ci-deployer', HIPPO_PASSWORD: CANARY.password }),
     });
     expect(r.code).toBe(0);
-    expect(store().targets.default).toMatchObject({ url: target.url, method: 'password', username: 'ci-deployer' });
+    expect(store().targets.default).toMatchObject({
+      url: target.url,
+      method: 'password',
+      username: 'ci-deployer',
+    });
     expect(await paths()).toEqual(['POST /api/auth-tokens 200']);
   });
 
@@ -131,7 +180,11 @@ describe("Spin's environment variables (protocol fermyon only)", () => {
     expect(store().targets.default).toMatchObject({ url: target.url, method: 'token', token: CANARY.token });
 
     const both = await runCli(['login', '--protocol', 'fermyon', '--target', 'b'], {
-      env: env({ SPIN_AUTH_TOKEN: CANARY.token, DEPLOY_LOGIN_TOKEN: CANARY.clientSecret, CLOUD_URL: target.url }),
+      env: env({
+        SPIN_AUTH_TOKEN: CANARY.token,
+        DEPLOY_LOGIN_TOKEN: CANARY.clientSecret,
+        CLOUD_URL: target.url,
+      }),
     });
     expect(both.code).toBe(0);
     expect(store().targets.b.token).toBe(CANARY.clientSecret);
@@ -165,7 +218,7 @@ describe("Spin's environment variables (protocol fermyon only)", () => {
 });
 
 describe('the spin credential file', () => {
-  test('named targets go to <target>.json, the default to config.json, in Spin\'s exact shape', async () => {
+  test("named targets go to <target>.json, the default to config.json, in Spin's exact shape", async () => {
     expect((await hippoLogin(['--format', 'spin'])).code).toBe(0);
     expect((await hippoLogin(['--format', 'spin', '--target', 'staging', '--insecure'])).code).toBe(0);
     const { targets } = store();
@@ -202,12 +255,21 @@ describe('the spin credential file', () => {
     expect((await hippoLogin(['--format', 'spin'], { env: { BINDLE_URL: bindle } })).code).toBe(0);
     addCanary(store().targets.default.token);
     const file = readSpin('config.json');
-    expect(Object.keys(file)).toEqual(['url', 'bindle_url', 'danger_accept_invalid_certs', 'token', 'expiration']);
+    expect(Object.keys(file)).toEqual([
+      'url',
+      'bindle_url',
+      'danger_accept_invalid_certs',
+      'token',
+      'expiration',
+    ]);
     expect(file.bindle_url).toBe(bindle);
 
-    const pat = await runCli(['login', '--protocol', 'fermyon', '--url', target.url, '--format', 'spin', '--target', 'pat'], {
-      env: env({ BINDLE_URL: bindle, SPIN_AUTH_TOKEN: CANARY.token }),
-    });
+    const pat = await runCli(
+      ['login', '--protocol', 'fermyon', '--url', target.url, '--format', 'spin', '--target', 'pat'],
+      {
+        env: env({ BINDLE_URL: bindle, SPIN_AUTH_TOKEN: CANARY.token }),
+      },
+    );
     expect(pat.code).toBe(0);
     expect(Object.keys(readSpin('pat.json'))).toEqual(['url', 'danger_accept_invalid_certs', 'token']);
   });
@@ -217,7 +279,17 @@ describe('refresh (device logins carry a refresh token)', () => {
   /** A device login through the two non-interactive steps, with short-lived tokens. */
   async function deviceLogin(name: string): Promise<{ token: string; refreshToken: string }> {
     await target.config({ tokenTtl: 2 });
-    const flags = ['login', '--protocol', 'fermyon', '--url', target.url, '--target', name, '--format', 'spin'];
+    const flags = [
+      'login',
+      '--protocol',
+      'fermyon',
+      '--url',
+      target.url,
+      '--target',
+      name,
+      '--format',
+      'spin',
+    ];
     const got = await runCli([...flags, '--get-device-code'], { env: env() });
     const code = JSON.parse(got.stdout);
     await target.device(code.userCode, 'approve');
@@ -244,7 +316,9 @@ describe('refresh (device logins carry a refresh token)', () => {
     expect(after.token).not.toBe(before.token);
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(Date.parse(after.expiresAt) - Date.now()).toBeGreaterThan(3000 * 1000);
-    expect((await paths()).filter((p) => p.includes('/refresh'))).toEqual(['POST /api/auth-tokens/refresh 200']);
+    expect((await paths()).filter((p) => p.includes('/refresh'))).toEqual([
+      'POST /api/auth-tokens/refresh 200',
+    ]);
     expect(readSpin('dev.json')).toEqual({
       url: `${target.url}/`,
       danger_accept_invalid_certs: false,
@@ -259,10 +333,14 @@ describe('refresh (device logins carry a refresh token)', () => {
     await deviceLogin('dev');
     const probe = `fetch(process.argv[1] + '/api/whoami', { headers: { authorization: 'Bearer ' + process.env.DEPLOY_LOGIN_TOKEN } })
       .then((r) => { console.log('whoami ' + r.status + ' ' + process.env.FERMYON_DEPLOYMENT_ENVIRONMENT); process.exit(r.ok ? 0 : 1); })`;
-    const r = await runCli(['run', '--target', 'dev', '--', process.execPath, '-e', probe, target.url], { env: env() });
+    const r = await runCli(['run', '--target', 'dev', '--', process.execPath, '-e', probe, target.url], {
+      env: env(),
+    });
     expect(r.stdout).toContain('whoami 200 dev');
     expect(r.code).toBe(0);
-    expect((await paths()).filter((p) => p.includes('/refresh'))).toEqual(['POST /api/auth-tokens/refresh 200']);
+    expect((await paths()).filter((p) => p.includes('/refresh'))).toEqual([
+      'POST /api/auth-tokens/refresh 200',
+    ]);
   });
 
   test('a refused refresh token is needs-login (exit 3)', async () => {
@@ -278,15 +356,27 @@ describe('the Action', () => {
   test("reads HIPPO_* from the step's env when protocol is fermyon, and masks the password", async () => {
     const files = makeRunnerDirs();
     try {
-      const r = await runActionStep('main', files, { protocol: 'fermyon', format: 'spin' }, {
-        env: { HIPPO_URL: target.url, HIPPO_USERNAME: 'ci-deployer', HIPPO_PASSWORD: CANARY.password },
-      });
+      const r = await runActionStep(
+        'main',
+        files,
+        { protocol: 'fermyon', format: 'spin' },
+        {
+          env: { HIPPO_URL: target.url, HIPPO_USERNAME: 'ci-deployer', HIPPO_PASSWORD: CANARY.password },
+        },
+      );
       expect(r.code).toBe(0);
-      expect(r.outputs).toMatchObject({ outcome: 'success', target: 'default', 'expires-at': expect.stringMatching(RFC3339) });
+      expect(r.outputs).toMatchObject({
+        outcome: 'success',
+        target: 'default',
+        'expires-at': expect.stringMatching(RFC3339),
+      });
       expect(r.masked).toContain(CANARY.password);
       expect(r.masked).toContain(r.outputs.token);
       const spin = path.join(files.home, '.config', 'fermyon', 'config.json');
-      expect(JSON.parse(fs.readFileSync(spin, 'utf8'))).toMatchObject({ url: `${target.url}/`, token: r.outputs.token });
+      expect(JSON.parse(fs.readFileSync(spin, 'utf8'))).toMatchObject({
+        url: `${target.url}/`,
+        token: r.outputs.token,
+      });
     } finally {
       fs.rmSync(files.dir, { recursive: true, force: true });
     }
@@ -295,14 +385,24 @@ describe('the Action', () => {
   test('SPIN_AUTH_TOKEN fills an empty `token` input, but the input wins when given', async () => {
     const files = makeRunnerDirs();
     try {
-      const fromEnv = await runActionStep('main', files, { protocol: 'fermyon', url: target.url }, {
-        env: { SPIN_AUTH_TOKEN: CANARY.token },
-      });
+      const fromEnv = await runActionStep(
+        'main',
+        files,
+        { protocol: 'fermyon', url: target.url },
+        {
+          env: { SPIN_AUTH_TOKEN: CANARY.token },
+        },
+      );
       expect(fromEnv.outputs).toMatchObject({ outcome: 'success', token: CANARY.token });
       expect(fromEnv.masked).toContain(CANARY.token);
-      const fromInput = await runActionStep('main', files, { protocol: 'fermyon', url: target.url, token: CANARY.clientSecret }, {
-        env: { SPIN_AUTH_TOKEN: CANARY.token },
-      });
+      const fromInput = await runActionStep(
+        'main',
+        files,
+        { protocol: 'fermyon', url: target.url, token: CANARY.clientSecret },
+        {
+          env: { SPIN_AUTH_TOKEN: CANARY.token },
+        },
+      );
       expect(fromInput.outputs).toMatchObject({ outcome: 'success', token: CANARY.clientSecret });
     } finally {
       fs.rmSync(files.dir, { recursive: true, force: true });

@@ -123,7 +123,9 @@ gate('docker-registry (docker-registry + skopeo)', registryPeer.available())(
       // The registry re-reads its htpasswd: change the password and the stored one is revoked.
       const htpasswd = path.join(reg.dir, 'htpasswd');
       const before = fs.readFileSync(htpasswd);
-      execFileSync(which('htpasswd') ?? 'htpasswd', ['-Bbc', htpasswd, 'ciuser', 'rotated-password']);
+      execFileSync(which('htpasswd') ?? 'htpasswd', ['-Bbc', htpasswd, 'ciuser', 'rotated-password'], {
+        stdio: 'ignore',
+      });
       try {
         await push('reg2', reg.host, 'needs-login', 'demo/app', 'v4');
       } finally {

@@ -816,7 +816,7 @@ test('the built CLI on corrupted stores: status names the file (exit 2), login r
     if (login.code !== 0 || !login.stderr.includes(file) || !/warning/.test(login.stderr))
       failures.push(`login over ${JSON.stringify(text).slice(0, 80)}: exit ${login.code}: ${login.stderr}`);
     const backups = fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.corrupt-'));
-    if (backups.length !== 1 || fs.readFileSync(path.join(path.dirname(file), backups[0]!), 'utf8') !== text)
+    if (backups.length !== 1 || !fs.readFileSync(path.join(path.dirname(file), backups[0]!)).equals(Buffer.from(text)))
       failures.push(`the unreadable store was not kept aside whole: ${backups.join(', ')}`);
   });
   expect(failures).toEqual([]);

@@ -77,12 +77,18 @@ export function startInPty(argv: string[], env: NodeJS.ProcessEnv): PtySession {
             resolve(m);
           } else if (done) {
             finish();
-            reject(new Error(`program ended before ${re} appeared; screen:\n${render(raw).join('\n')}\n${bridgeErr}`));
+            reject(
+              new Error(
+                `program ended before ${re} appeared; screen:\n${render(raw).join('\n')}\n${bridgeErr}`,
+              ),
+            );
           }
         };
         const timer = setTimeout(() => {
           finish();
-          reject(new Error(`${re} did not appear within ${timeoutMs} ms; screen:\n${render(raw).join('\n')}`));
+          reject(
+            new Error(`${re} did not appear within ${timeoutMs} ms; screen:\n${render(raw).join('\n')}`),
+          );
         }, timeoutMs);
         const finish = () => {
           clearTimeout(timer);

@@ -211,7 +211,12 @@ function seconds(value: string | undefined, label: string, fallback: number): nu
 
 export async function tokenCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('token', argv, COMMON);
-  const { entry } = await usableCredential(cli.ctx, str(v.target));
+  const { name, entry } = await usableCredential(cli.ctx, str(v.target));
+  if (entry.tokenInToolFileOnly) {
+    throw invalidInput(
+      `Target "${name}" logged in with a password that only its tool file holds (${entry.files.map((f) => f.path).join(', ')}); there is no token to print.`,
+    );
+  }
   // The one place a token is meant to reach stdout: write it unredacted, and only it.
   process.stdout.write(entry.token + '\n');
   return 0;

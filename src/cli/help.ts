@@ -76,6 +76,17 @@ Registries, credential files and client assertions (docs/format-*.md, docs/proto
                            ES256/RS256; or the key itself in env DEPLOY_LOGIN_CLIENT_ASSERTION_KEY)
   docker and netrc put --username (or oidc / oauth2accesstoken / oauth2) beside a token.
 
+Device login (--method device; oauth2 needs --client-id, fermyon uses Spin's; docs/device-flow.md):
+  on a terminal, shows a one-time code and URL, opens the browser on Enter ($BROWSER to choose it)
+  and polls until approved, denied or expired (exit 3). Without a terminal (or with CI set), use:
+  --get-device-code        print {"verificationUrl","deviceCode","userCode","expiresIn","interval"}
+  --check-device-code CODE poll once: {"status":"waiting"}, or {"status":"authorized",...} and store
+                           the credential; denied/expired: exit 3. Give both steps the same flags.
+
+Protocol fermyon (Spin; docs/protocol-fermyon.md): password = Hippo, token = a personal access
+token, device = Fermyon's device flow. Fallbacks after the flags and DEPLOY_LOGIN_*: SPIN_AUTH_TOKEN,
+HIPPO_USERNAME, HIPPO_PASSWORD, HIPPO_URL / CLOUD_URL (default https://cloud.fermyon.com), BINDLE_URL.
+
 Secrets are never taken from argv.`,
 
   logout: `Usage: deploy-login logout [--target NAME | --all] [--json]

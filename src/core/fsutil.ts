@@ -22,7 +22,8 @@ export async function ensureDir(dir: string): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // A file where a parent directory should be is the user's to fix, not a bug (exit 2, not 1).
-    if (code === 'ENOTDIR') throw invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
+    if (code === 'ENOTDIR')
+      throw invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
     if (code !== 'ENOENT') throw err;
   }
   await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
@@ -269,7 +270,14 @@ export async function sweepLitter(dir: string, now = Date.now()): Promise<string
     if (!st?.isFile() || now - st.mtimeMs < LITTER_MIN_AGE_MS) continue;
     const owner = byPid ? undefined : await fs.readFile(file, 'utf8').catch(() => undefined);
     const dead = byPid ? !pidAlive(Number(byPid[1])) : owner === '' || (!!owner && ownerIsDead(owner));
-    if (dead && (await fs.rm(file, { force: true }).then(() => true, () => false))) removed.push(file);
+    if (
+      dead &&
+      (await fs.rm(file, { force: true }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed.push(file);
   }
   return removed;
 }

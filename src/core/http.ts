@@ -162,8 +162,9 @@ export class HttpClient {
         lastProblem = `HTTP ${res.status}`;
         const retryAfter = parseRetryAfter(res.headers['retry-after'], this.now());
         paced = retryAfter !== undefined && (res.status === 429 || res.status === 503);
-        // Jitter on top of Retry-After: clients told "1 s" all at once must not all return at once.
-        wait = (retryAfter ?? 0) + this.backoff(attempt);
+        // Jitter on top of Retry-After, over at least as long again: clients told "1 s" together
+        // come back spread over the next second, not in one wave that is turned away again.
+        wait = (retryAfter ?? 0) + this.backoff(attempt, retryAfter);
         if (retryAfter !== undefined && this.now() - started + retryAfter > this.retry.budgetMs) {
           throw unavailable(
             `${req.what} ${origin(req.url)} answered ${res.status} and asked to retry after ${Math.ceil(retryAfter / 1000)} s, beyond the retry budget; try again later.`,
@@ -191,8 +192,11 @@ export class HttpClient {
     }
   }
 
-  private backoff(attempt: number): number {
-    const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+  private backoff(attempt: number, retryAfter = 0): number {
+    const cap = Math.min(
+      this.retry.maxDelayMs,
+      Math.max(retryAfter, this.retry.baseDelayMs * 2 ** (attempt - 1)),
+    );
     return Math.round(this.random() * cap);
   }
 

@@ -47,3 +47,37 @@ export function isExpired(
   if (Number.isNaN(t)) return true;
   return t + skewSeconds * 1000 <= now;
 }
+
+/**
+ * What a just-issued token's time claims say about the clocks (the rules are in docs/SECURITY.md,
+ * "Clocks"). Nothing here refuses a token: the issuer judges its own tokens by its own clock. A
+ * token already expired beyond the tolerance is refused earlier (grantOf); these are the warnings
+ * for what lies within it, or for an issuer whose clock runs ahead of ours.
+ */
+export function clockWarnings(
+  token: string,
+  expiresAt: string | undefined,
+  now: number,
+  skewSeconds = CLOCK_SKEW_SECONDS,
+): string[] {
+  const out: string[] = [];
+  const t = expiresAt ? Date.parse(expiresAt) : NaN;
+  if (!Number.isNaN(t) && t <= now) {
+    out.push(
+      `The new token expires at ${expiresAt}, which this machine's clock has already passed (by ${Math.ceil((now - t) / 1000)} s, within the ${skewSeconds} s clock-skew tolerance): "status" will say it needs login; check the clocks here and at the issuer (NTP).`,
+    );
+  }
+  const claims = decodeJwtClaims(token);
+  const ahead = Math.max(
+    ...(['nbf', 'iat'] as const).map((k) => {
+      const v = claims?.[k];
+      return typeof v === 'number' && Number.isFinite(v) ? v - now / 1000 : -Infinity;
+    }),
+  );
+  if (ahead > skewSeconds) {
+    out.push(
+      `The new token was issued ${Math.round(ahead)} s in the future by this machine's clock (more than the ${skewSeconds} s tolerance): the issuer's clock or this one is wrong, so the expiry shown may be off; check the clocks (NTP).`,
+    );
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 import { invalidInput } from './errors.js';
 import type { CoreContext } from './context.js';
+import { clockWarnings } from './jwt.js';
 import { storeDir } from './context.js';
 import { writerFor } from './formats/index.js';
 import { protocolFor } from './protocols/index.js';
@@ -96,6 +97,8 @@ export type SaveOutcome = LoginResult | { error: unknown };
  * write itself fails, every file of the batch is rolled back. Nothing half-written stays.
  */
 export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): Promise<SaveOutcome[]> {
+  for (const { grant, ctx } of items)
+    for (const w of clockWarnings(grant.token, grant.expiresAt, ctx.now())) ctx.warn(w);
   const outcomes: SaveOutcome[] = items.map(() => ({ error: new Error('not saved') }));
   const done: Array<Array<() => Promise<void>>> = [];
   try {
@@ -150,7 +153,9 @@ async function writeFiles(
     protocol: spec.protocol,
     method: spec.method,
     insecure: spec.insecure,
-    token: grant.token,
+    // A password or CI token that only a tool file may hold is never written to the store.
+    token: grant.secretInToolFileOnly ? '' : grant.token,
+    ...(grant.secretInToolFileOnly ? { tokenInToolFileOnly: true } : {}),
     ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
     ...(grant.refreshToken ? { refreshToken: grant.refreshToken } : {}),
     ...(fctx.username ? { username: fctx.username } : {}),
@@ -162,13 +167,16 @@ async function writeFiles(
     ...(Object.keys(spec.options).length ? { options: spec.options } : {}),
     loggedInAt: new Date(ctx.now()).toISOString(),
     // Files written earlier for formats not asked for this time stay recorded, to be undone later.
-    files: [...previous.filter((p) => !written.some((w) => w.path === p.path && w.key === p.key)), ...written],
+    files: [
+      ...previous.filter((p) => !written.some((w) => w.path === p.path && w.key === p.key)),
+      ...written,
+    ],
   };
   const result: LoginResult = {
     target: spec.name,
     url: spec.url,
     method: spec.method,
-    token: grant.token,
+    token: grant.secretInToolFileOnly ? '' : grant.token,
     expiresAt: grant.expiresAt,
     refreshToken: grant.refreshToken,
     files: written,

@@ -70,7 +70,9 @@ export async function listTargets(ctx: CoreContext): Promise<TargetStatus[]> {
 export async function useTarget(ctx: CoreContext, name: string): Promise<void> {
   await updateStore(ctx.storePath, (data) => {
     if (!data.targets[name]) {
-      throw invalidInput(`There is no stored target "${printable(name)}": "deploy-login targets" lists them.`);
+      throw invalidInput(
+        `There is no stored target "${printable(name)}": "deploy-login targets" lists them.`,
+      );
     }
     data.current = name;
   });

@@ -22,13 +22,18 @@ export function storedTargetsProblem(targets: Record<string, unknown>): string |
     if (!(PROTOCOLS as readonly unknown[]).includes(e.protocol)) return `${t} has no valid "protocol"`;
     if (e.method === 'auto' || !(METHODS as readonly unknown[]).includes(e.method))
       return `${t} has no valid "method"`;
-    if (e.insecure !== undefined && typeof e.insecure !== 'boolean') return `${t}: "insecure" is not true or false`;
+    if (e.insecure !== undefined && typeof e.insecure !== 'boolean')
+      return `${t}: "insecure" is not true or false`;
     for (const key of ['refreshToken', 'username', 'audience', 'clientId', 'scope', 'loggedInAt']) {
       if (e[key] !== undefined && typeof e[key] !== 'string') return `${t}: "${key}" is not a string`;
     }
-    if (e.expiresAt !== undefined && (typeof e.expiresAt !== 'string' || Number.isNaN(Date.parse(e.expiresAt))))
+    if (
+      e.expiresAt !== undefined &&
+      (typeof e.expiresAt !== 'string' || Number.isNaN(Date.parse(e.expiresAt)))
+    )
       return `${t}: "expiresAt" is not a date`;
-    if (e.tokenEndpoint !== undefined && !isHttpUrl(e.tokenEndpoint)) return `${t}: "tokenEndpoint" is not a URL`;
+    if (e.tokenEndpoint !== undefined && !isHttpUrl(e.tokenEndpoint))
+      return `${t}: "tokenEndpoint" is not a URL`;
     if (e.options !== undefined && (!e.options || typeof e.options !== 'object' || Array.isArray(e.options)))
       return `${t}: "options" is not an object`;
     if (e.formats === undefined) e.formats = [];

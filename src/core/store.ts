@@ -34,6 +34,8 @@ export interface StoredTarget {
   method: Method;
   insecure: boolean;
   token: string;
+  /** The credential lives only in a tool file (a Basic-auth registry's password): `token` is empty. */
+  tokenInToolFileOnly?: boolean;
   expiresAt?: string;
   refreshToken?: string;
   username?: string;

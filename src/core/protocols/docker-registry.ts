@@ -61,14 +61,17 @@ export const dockerRegistry: Protocol = {
       secret = (spec.method === 'password' ? creds.password : creds.token) ?? '';
     }
     deps.secrets.add(secret);
+    // A personal access token may be stored as given; a password or CI JWT may not.
+    const toolFileOnly = (g: Grant): Grant => (spec.method === 'token' ? g : { ...g, secretInToolFileOnly: true });
 
     if (probe.status >= 200 && probe.status < 300) {
       deps.log(`${what} asks for no authentication at /v2/: the credential is stored without being checked.`);
-      return grantOf(secret, what, deps.now(), { username: user });
+      return toolFileOnly(grantOf(secret, what, deps.now(), { username: user }));
     }
     if (probe.status !== 401) throw rejection(probe, `${what} (GET /v2/)`);
     if (challenge?.scheme === 'bearer' && challenge.params.realm) {
-      return realmLogin(spec, challenge, user, secret, deps);
+      const g = await realmLogin(spec, challenge, user, secret, deps);
+      return g.identityToken ? g : toolFileOnly(g);
     }
     const check = await deps.http.request({
       method: 'GET',
@@ -78,7 +81,7 @@ export const dockerRegistry: Protocol = {
       headers: { authorization: basic(user, secret) },
     });
     if (check.status >= 200 && check.status < 300)
-      return grantOf(secret, what, deps.now(), { username: user });
+      return toolFileOnly(grantOf(secret, what, deps.now(), { username: user }));
     throw refused(check, what, user);
   },
 };

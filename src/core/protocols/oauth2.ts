@@ -112,7 +112,11 @@ async function prepareClientAuth(
   }
   const { loadSigningKey, signClientAssertion, CLIENT_ASSERTION_TYPE, ASSERTION_KEY_ENV } =
     await import('./client-assertion.js');
-  deps.secrets.add(deps.env[ASSERTION_KEY_ENV]);
+  const keyText = deps.env[ASSERTION_KEY_ENV];
+  deps.secrets.add(keyText);
+  // A PEM is many lines; a log shows lines: mask each (the runner's add-mask is per value).
+  for (const line of keyText?.split(/\r?\n/) ?? [])
+    if (line.length >= 16 && !line.startsWith('-----')) deps.secrets.add(line);
   const key = loadSigningKey(spec, deps.env)!;
   if (!spec.clientId)
     throw invalidInput("A client assertion key needs client-id (--client-id): it is the assertion's issuer.");

@@ -11,6 +11,11 @@ export interface Grant {
   username?: string;
   /** A container registry's identity token (OAuth2 refresh token of its token service): docker's `identitytoken`. */
   identityToken?: boolean;
+  /**
+   * The credential is a password or a CI token that the tool file must hold (a Basic-auth registry):
+   * it goes into that file only, never into the store or an output.
+   */
+  secretInToolFileOnly?: boolean;
 }
 
 /** Fetches the CI's OIDC token for an audience, right before it is exchanged. */

@@ -1,0 +1,121 @@
+/**
+ * A rate-limited target under a matrix storm (issue 5.4): 200 logins at once against a dev target
+ * that admits RATE token requests per second and answers the rest 429 with `Retry-After: 1`.
+ *
+ * The 200 logins are 10 CLI processes (10 matrix legs on one self-hosted runner: own stores, one
+ * HOME) of 20 targets each (`login --targets-file`, all 20 in flight): 200 concurrent logins
+ * without 200 Node processes, which 2 cores could not start at once. Every login must succeed
+ * within the bound docs/multi-target.md states (N/RATE + 10 s for N/RATE up to 20 s), and the
+ * retries must be spread out by their jitter rather than come back in synchronized waves.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CANARY } from './helpers/canary';
+import { startDevTarget, type DevTarget } from './helpers/devTarget';
+import { baseEnv, runCli } from './helpers/dist';
+
+const LEGS = 10;
+const PER_LEG = 20;
+const LOGINS = LEGS * PER_LEG;
+const RATE = 25;
+/** docs/multi-target.md: N logins against R/s finish within N/R + 10 s. */
+const BOUND_S = LOGINS / RATE + 10;
+
+interface LoginJson {
+  target: string;
+  outcome: string;
+  attempts: number;
+  durationMs: number;
+}
+
+describe('a rate-limited target under a matrix storm', () => {
+  let target: DevTarget;
+  let home: string;
+  beforeAll(async () => {
+    target = await startDevTarget(['--rate', String(RATE)], { DEV_TARGET_PASSWORD: CANARY.password });
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-storm-'));
+  });
+  afterAll(async () => {
+    await target?.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it(`${LOGINS} concurrent logins against ${RATE} logins/s all succeed within ${BOUND_S} s, retries spread by jitter`, async () => {
+    const legs = Array.from({ length: LEGS }, (_, leg) => {
+      const file = path.join(home, `leg${leg}.yml`);
+      const items = Array.from(
+        { length: PER_LEG },
+        (_, i) => `- target: leg${leg}-t${i}\n  url: ${target.url}\n  username: ci-deployer\n  password-env: DEPLOY_PW\n`,
+      );
+      fs.writeFileSync(file, items.join(''));
+      return file;
+    });
+    const started = Date.now();
+    const runs = await Promise.all(
+      legs.map((file, leg) =>
+        runCli(['login', '--targets-file', file, '--format', 'spin', '--json', '--concurrency', String(PER_LEG)], {
+          env: baseEnv({
+            HOME: home,
+            DEPLOY_LOGIN_CONFIG: path.join(home, `leg${leg}`, 'credentials.json'),
+            DEPLOY_PW: CANARY.password,
+          }),
+          timeoutMs: 90_000,
+        }),
+      ),
+    );
+    const totalS = (Date.now() - started) / 1000;
+    for (const r of runs) expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: '' });
+    const results = runs.flatMap((r) => (JSON.parse(r.stdout) as { results: LoginJson[] }).results);
+    expect(results).toHaveLength(LOGINS);
+    expect(results.filter((r) => r.outcome !== 'success')).toEqual([]);
+
+    // Token requests as the target saw them: when each arrived, and which were turned away.
+    const log = (await target.log()).filter((r) => r.path === '/oauth/token');
+    const t0 = Math.min(...log.map((r) => Date.parse(r.time)));
+    const at = log.map((r) => ({ s: (Date.parse(r.time) - t0) / 1000, status: r.status }));
+    const limited = at.filter((r) => r.status === 429).length;
+    // HTTP attempts per login = 1 discovery (not rate limited) + token requests.
+    const tokenAttempts = results.map((r) => r.attempts - 1);
+    const mean = tokenAttempts.reduce((a, b) => a + b, 0) / tokenAttempts.length;
+    const max = Math.max(...tokenAttempts);
+    const slowest = Math.max(...results.map((r) => r.durationMs)) / 1000;
+
+    // The spread: token requests per 250 ms. Without jitter, the 429'd requests would all come back
+    // together 1 s later (one tall bar per second); with it they arrive spread over the window.
+    const BUCKET = 0.25;
+    const buckets = new Map<number, { ok: number; limited: number }>();
+    for (const r of at) {
+      const b = Math.floor(r.s / BUCKET);
+      const v = buckets.get(b) ?? { ok: 0, limited: 0 };
+      if (r.status === 429) v.limited++;
+      else v.ok++;
+      buckets.set(b, v);
+    }
+    const last = Math.max(...buckets.keys());
+    const lines: string[] = [];
+    for (let b = 0; b <= last; b++) {
+      const v = buckets.get(b) ?? { ok: 0, limited: 0 };
+      lines.push(`  ${(b * BUCKET).toFixed(2).padStart(6)} s ${String(v.ok + v.limited).padStart(4)} ${'#'.repeat(v.ok)}${'.'.repeat(v.limited)}`);
+    }
+    process.stdout.write(
+      [
+        `storm: ${LOGINS} logins (${LEGS} CLI processes x ${PER_LEG} targets) against ${RATE} logins/s`,
+        `  total ${totalS.toFixed(1)} s (bound ${BOUND_S} s), slowest login ${slowest.toFixed(1)} s`,
+        `  token requests ${log.length}: ${log.length - limited} admitted, ${limited} answered 429`,
+        `  token attempts per login: mean ${mean.toFixed(2)}, max ${max}`,
+        `  token requests per ${BUCKET * 1000} ms after the first (# admitted, . 429):`,
+        ...lines,
+        '',
+      ].join('\n'),
+    );
+
+    expect(totalS).toBeLessThan(BOUND_S);
+    expect(log.length - limited).toBe(LOGINS);
+    expect(max).toBeLessThanOrEqual(10);
+    // No synchronized waves: after the opening burst, no 250 ms window carries more than a quarter
+    // of the logins (a wave would bring back every 429'd request, 175 of 200, in one window).
+    const retries = [...buckets.entries()].filter(([b]) => b * BUCKET >= 0.5).map(([, v]) => v.ok + v.limited);
+    expect(Math.max(...retries)).toBeLessThanOrEqual(LOGINS / 4);
+  }, 90_000);
+});
