@@ -21,10 +21,16 @@ const LANES = 4;
 const ROUNDS_PER_LANE = 26; // x 2 drivers per round x 4 lanes = 208 kills
 const MAX_DELAY_MS = 60;
 
-const tokenFor = (n: number) => `tok-${n}-${createHash('sha256').update(String(n)).digest('hex').slice(0, 12)}`;
+const tokenFor = (n: number) =>
+  `tok-${n}-${createHash('sha256').update(String(n)).digest('hex').slice(0, 12)}`;
 const TOKEN = /tok-(\d+)-([0-9a-f]{12})/g;
 /** The user's own Spin login, there before any of ours: logout must put it back whole. */
-const USERS_OWN = JSON.stringify({ url: 'https://cloud.fermyon.com/', danger_accept_invalid_certs: false, token: 'users-own-token' }, null, 2) + '\n';
+const USERS_OWN =
+  JSON.stringify(
+    { url: 'https://cloud.fermyon.com/', danger_accept_invalid_certs: false, token: 'users-own-token' },
+    null,
+    2,
+  ) + '\n';
 
 function walk(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -63,7 +69,8 @@ function verify(dir: string): { problems: string[]; litter: string[] } {
       if (p.endsWith('credentials.json')) {
         const data = parseStore(text, p);
         for (const [name, t] of Object.entries(data.targets)) {
-          if (tokenFor(Number(/^tok-(\d+)-/.exec(t.token)?.[1])) !== t.token) problems.push(`${p}: ${name} has torn token`);
+          if (tokenFor(Number(/^tok-(\d+)-/.exec(t.token)?.[1])) !== t.token)
+            problems.push(`${p}: ${name} has torn token`);
         }
       } else if (p.endsWith('.deploy-login.json')) {
         // A tool file's ledger of owners (src/core/owners.ts), written beside it under its lock.
@@ -71,8 +78,12 @@ function verify(dir: string): { problems: string[]; litter: string[] } {
         if (ledger.version !== 1 || typeof ledger.keys !== 'object') problems.push(`${p}: not a ledger`);
       } else if (p.endsWith('.json')) {
         const spin = JSON.parse(text) as { token?: unknown; url?: unknown };
-        if (typeof spin.token !== 'string' || typeof spin.url !== 'string') problems.push(`${p}: not a Spin connection`);
-        else if (spin.token !== 'users-own-token' && tokenFor(Number(/^tok-(\d+)-/.exec(spin.token)?.[1])) !== spin.token)
+        if (typeof spin.token !== 'string' || typeof spin.url !== 'string')
+          problems.push(`${p}: not a Spin connection`);
+        else if (
+          spin.token !== 'users-own-token' &&
+          tokenFor(Number(/^tok-(\d+)-/.exec(spin.token)?.[1])) !== spin.token
+        )
           problems.push(`${p}: torn token`);
       } else if (p.endsWith('.env')) {
         for (const line of text.split('\n').filter(Boolean)) {
@@ -90,7 +101,11 @@ function verify(dir: string): { problems: string[]; litter: string[] } {
   return { problems, litter };
 }
 
-function startDriver(dir: string, first: number, once = false): { child: ChildProcess; ready: Promise<void>; exit: Promise<number | null> } {
+function startDriver(
+  dir: string,
+  first: number,
+  once = false,
+): { child: ChildProcess; ready: Promise<void>; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [DRIVER, LIB, dir, String(first), ...(once ? ['--once'] : [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -103,7 +118,7 @@ function startDriver(dir: string, first: number, once = false): { child: ChildPr
   ready.catch(() => undefined);
   const exit = new Promise<number | null>((resolve) =>
     child.once('exit', (code, signal) => {
-      if (code && !signal) err && process.stderr.write(`driver: ${err}\n`);
+      if (code && !signal && err) process.stderr.write(`driver: ${err}\n`);
       resolve(code);
     }),
   );

@@ -324,6 +324,13 @@ describe('deploy-login login --get-device-code / --check-device-code', () => {
     expect(fs.existsSync(storeFile())).toBe(false);
   });
 
+  test('a device code that starts with "-" (base64url, one time in 64) is still the flag\'s value', async () => {
+    const r = await check('fermyon', '-starts-with-a-dash');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('{"status":"waiting"}\n');
+    expect(r.code).toBe(0);
+  });
+
   test('oauth2: slow_down is passed on to the caller as waiting with slowDown', async () => {
     const { code } = await getCode('oauth2');
     await target.device(String(code.userCode), 'slow_down');

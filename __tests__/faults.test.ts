@@ -80,7 +80,11 @@ function snapshot(dir: string): Map<string, string> {
 }
 
 /** One small HTTP(S) form POST with an optional CA, for seeding (never through the product). */
-function postForm(url: string, params: Record<string, string>, ca?: Buffer): Promise<Record<string, unknown>> {
+function postForm(
+  url: string,
+  params: Record<string, string>,
+  ca?: Buffer,
+): Promise<Record<string, unknown>> {
   const body = new URLSearchParams(params).toString();
   const u = new URL(url);
   const lib = u.protocol === 'https:' ? https : http;
@@ -91,7 +95,10 @@ function postForm(url: string, params: Record<string, string>, ca?: Buffer): Pro
         method: 'POST',
         ca,
         agent: false,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+        },
       },
       (res) => {
         let text = '';
@@ -122,13 +129,18 @@ function seed(dir: string, name: string, target: DevTarget) {
     loggedInAt: new Date().toISOString(),
     files: [],
   };
-  fs.writeFileSync(store, JSON.stringify({ version: 1, current: 'other', targets: { other } }, null, 2) + '\n', {
-    mode: 0o600,
-  });
+  fs.writeFileSync(
+    store,
+    JSON.stringify({ version: 1, current: 'other', targets: { other } }, null, 2) + '\n',
+    {
+      mode: 0o600,
+    },
+  );
   const spin = path.join(cfg, 'fermyon', `${name}.json`);
   fs.writeFileSync(
     spin,
-    JSON.stringify({ url: `${target.url}/`, danger_accept_invalid_certs: false, token: seedToken(name) }) + '\n',
+    JSON.stringify({ url: `${target.url}/`, danger_accept_invalid_certs: false, token: seedToken(name) }) +
+      '\n',
     { mode: 0o600 },
   );
   addCanary(seedToken('other'));
@@ -137,7 +149,12 @@ function seed(dir: string, name: string, target: DevTarget) {
 }
 
 /** refresh: the case's target stored with an expired token and a real refresh token. */
-async function seedRefresh(store: string, name: string, target: DevTarget, o: { insecure: boolean; tokenEndpoint?: string }) {
+async function seedRefresh(
+  store: string,
+  name: string,
+  target: DevTarget,
+  o: { insecure: boolean; tokenEndpoint?: string },
+) {
   const ca = target.caFile ? fs.readFileSync(target.caFile) : undefined;
   const issued = await postForm(
     `${target.url}/oauth/token`,
@@ -202,7 +219,8 @@ async function runCase(c: Case, target: DevTarget): Promise<Outcome> {
   if (leg === 'oidc-ci' || leg === 'oidc-exchange') {
     Object.assign(env, target.githubEnv());
     args = ['login', '--method', 'oidc', ...common];
-    if (leg === 'oidc-ci' && refused) env.ACTIONS_ID_TOKEN_REQUEST_URL = `${refused}/_apis/idtoken?api-version=2.0`;
+    if (leg === 'oidc-ci' && refused)
+      env.ACTIONS_ID_TOKEN_REQUEST_URL = `${refused}/_apis/idtoken?api-version=2.0`;
     if (leg === 'oidc-exchange' && refused) args.push('--token-endpoint', `${refused}/oauth/token`);
     if (leg === 'oidc-exchange' && row.via === 'tls') {
       // The exchange is what is under test here; the CI token comes ready in a variable.
@@ -214,18 +232,57 @@ async function runCase(c: Case, target: DevTarget): Promise<Outcome> {
   } else if (leg === 'password') {
     env.DEPLOY_LOGIN_PASSWORD = CANARY.password;
     env.DEPLOY_LOGIN_CLIENT_SECRET = CLIENT_SECRET;
-    args = ['login', '--method', 'password', '--username', 'ci-deployer', '--client-id', CLIENT_ID, ...common];
+    args = [
+      'login',
+      '--method',
+      'password',
+      '--username',
+      'ci-deployer',
+      '--client-id',
+      CLIENT_ID,
+      ...common,
+    ];
     if (refused) args.push('--token-endpoint', `${refused}/oauth/token`);
   } else if (leg === 'device') {
     if (!deviceSupported) return { c, exit: null, attempts: 0, ms: 0, problems, skipped: deviceNote };
     const getEnv = caseEnv(dir, { NODE_EXTRA_CA_CERTS: target.caFile });
-    const got = await runCli(['login', '--method', 'device', '--get-device-code', '--client-id', CLIENT_ID, '--url', target.url, '--target', name], {
-      env: getEnv,
-    });
-    if (got.code !== 0) return { c, exit: got.code, attempts: 0, ms: got.ms, problems: [`--get-device-code failed: ${got.stderr}`] };
+    const got = await runCli(
+      [
+        'login',
+        '--method',
+        'device',
+        '--get-device-code',
+        '--client-id',
+        CLIENT_ID,
+        '--url',
+        target.url,
+        '--target',
+        name,
+      ],
+      {
+        env: getEnv,
+      },
+    );
+    if (got.code !== 0)
+      return {
+        c,
+        exit: got.code,
+        attempts: 0,
+        ms: got.ms,
+        problems: [`--get-device-code failed: ${got.stderr}`],
+      };
     const code = JSON.parse(got.stdout) as { deviceCode: string; userCode: string };
     await target.device(code.userCode, 'approve');
-    args = ['login', '--method', 'device', '--client-id', CLIENT_ID, '--check-device-code', code.deviceCode, ...common];
+    args = [
+      'login',
+      '--method',
+      'device',
+      '--client-id',
+      CLIENT_ID,
+      '--check-device-code',
+      code.deviceCode,
+      ...common,
+    ];
     if (refused) args.push('--token-endpoint', `${refused}/oauth/token`);
   } else {
     await seedRefresh(store, name, target, {
@@ -256,10 +313,12 @@ async function runCase(c: Case, target: DevTarget): Promise<Outcome> {
   const failedUnseen = row.via === 'refused' || (row.via === 'tls' && r.code !== 0);
   const attempts = failedUnseen ? clientTries(r.stderr) : seen;
 
-  if (r.code !== expect.exit) problems.push(`exit ${r.code}, expected ${expect.exit}; stderr: ${r.stderr.trim()}`);
+  if (r.code !== expect.exit)
+    problems.push(`exit ${r.code}, expected ${expect.exit}; stderr: ${r.stderr.trim()}`);
   if (attempts !== expect.attempts) problems.push(`${attempts} attempts, expected ${expect.attempts}`);
   if (r.ms > expect.maxMs) problems.push(`took ${r.ms} ms, bound ${expect.maxMs} ms`);
-  if (expect.minMs !== undefined && r.ms < expect.minMs) problems.push(`took ${r.ms} ms, expected at least ${expect.minMs} ms`);
+  if (expect.minMs !== undefined && r.ms < expect.minMs)
+    problems.push(`took ${r.ms} ms, expected at least ${expect.minMs} ms`);
   if (/^\s+at .+[(:]\d+/m.test(r.stderr)) problems.push('stack trace in stderr');
   try {
     assertNoCanaries(`${leg} ${row.kind} stderr`, r.stderr);
@@ -268,7 +327,10 @@ async function runCase(c: Case, target: DevTarget): Promise<Outcome> {
   }
   if (row.noFollow) {
     const followed = log.filter((e) => e.path === faultedPath && e.fault !== 'redirect');
-    if (followed.length) problems.push(`the redirect was followed (${followed.length} request(s), authorization: ${followed.some((e) => e.authorization)})`);
+    if (followed.length)
+      problems.push(
+        `the redirect was followed (${followed.length} request(s), authorization: ${followed.some((e) => e.authorization)})`,
+      );
   }
 
   const after = snapshot(dir);
@@ -279,7 +341,8 @@ async function runCase(c: Case, target: DevTarget): Promise<Outcome> {
     for (const [p, text] of before) if (after.get(p) !== text) problems.push(`${p} changed on failure`);
     for (const p of after.keys()) if (!before.has(p)) problems.push(`${p} created on failure`);
     const last = r.stderr.trim().split('\n').pop() ?? '';
-    if (!/^deploy-login \w+: \S/.test(last)) problems.push(`last stderr line is not one error sentence: ${last}`);
+    if (!/^deploy-login \w+: \S/.test(last))
+      problems.push(`last stderr line is not one error sentence: ${last}`);
   } else {
     problems.push(...checkWritten(dir, name, r, leg));
   }
@@ -305,7 +368,8 @@ function checkWritten(dir: string, name: string, r: ProcResult, leg: Leg): strin
     const mode = fs.statSync(p).mode & 0o777;
     if (mode !== 0o600) problems.push(`${p} has mode ${mode.toString(8)}`);
   }
-  if (leg === 'refresh' && r.stdout.trim() !== entry.token) problems.push('token printed is not the refreshed one');
+  if (leg === 'refresh' && r.stdout.trim() !== entry.token)
+    problems.push('token printed is not the refreshed one');
   try {
     // Now that the issued token is known, the output must not have carried it (except `token`'s stdout).
     assertNoCanaries('output after success', (leg === 'refresh' ? '' : r.stdout) + r.stderr);
@@ -324,19 +388,30 @@ beforeAll(async () => {
   // Device rows need the non-interactive device flow in this build.
   const probeDir = path.join(root, 'probe');
   fs.mkdirSync(probeDir, { recursive: true });
-  const probe = await runCli(['login', '--method', 'device', '--get-device-code', '--client-id', CLIENT_ID, '--url', lanes[0]!.url, '--target', 'probe'], {
-    env: caseEnv(probeDir),
-  });
+  const probe = await runCli(
+    [
+      'login',
+      '--method',
+      'device',
+      '--get-device-code',
+      '--client-id',
+      CLIENT_ID,
+      '--url',
+      lanes[0]!.url,
+      '--target',
+      'probe',
+    ],
+    {
+      env: caseEnv(probeDir),
+    },
+  );
   deviceSupported = probe.code === 0 && /"deviceCode"/.test(probe.stdout);
   deviceNote = `pending: this build has no non-interactive device flow (login --get-device-code exited ${probe.code}: ${probe.stderr.trim().slice(0, 160)})`;
 
   const plain = CASES.filter((c) => c.row.via !== 'tls');
   const secure = CASES.filter((c) => c.row.via === 'tls');
   const started = Date.now();
-  const done = await Promise.all([
-    runOnLanes(lanes, plain, runCase),
-    runOnLanes([tls], secure, runCase),
-  ]);
+  const done = await Promise.all([runOnLanes(lanes, plain, runCase), runOnLanes([tls], secure, runCase)]);
   for (const o of done.flat()) results.set(o.c.id, o);
   const ran = [...results.values()].filter((o) => !o.skipped);
   const worst = ran.reduce((a, b) => (b.ms > a.ms ? b : a));

@@ -294,7 +294,9 @@ describe('refresh (device logins carry a refresh token)', () => {
     const code = JSON.parse(got.stdout);
     await target.device(code.userCode, 'approve');
     const done = await runCli([...flags, '--check-device-code', code.deviceCode], { env: env() });
-    expect(JSON.parse(done.stdout).status).toBe('authorized');
+    expect({ out: JSON.parse(done.stdout), err: done.stderr }).toMatchObject({
+      out: { status: 'authorized' },
+    });
     await target.config({ tokenTtl: 3600 });
     const entry = store().targets[name];
     addCanary(entry.token);

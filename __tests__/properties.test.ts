@@ -70,7 +70,9 @@ const SECRETS = Object.values(CANARY);
 /** A user-facing failure: a classified error (never "error"), one line, bounded, no stack, no secret. */
 function checkFailure(err: unknown, where: string): DeployLoginError {
   if (!(err instanceof DeployLoginError)) {
-    throw new Error(`${where}: unclassified ${(err as Error)?.name}: ${(err as Error)?.message}\n${(err as Error)?.stack}`);
+    throw new Error(
+      `${where}: unclassified ${(err as Error)?.name}: ${(err as Error)?.message}\n${(err as Error)?.stack}`,
+    );
   }
   if (err.outcome === 'error') throw new Error(`${where}: outcome "error": ${err.message}`);
   checkSentence(err.message, where);
@@ -93,9 +95,30 @@ function checkSentence(message: string, where: string): void {
 const junk = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
-  fc.constantFrom('', ' ', '\t', '\n', '-', '--', '0', '-1', 'NaN', 'true', 'null', '{}', '[]', '%', "'", '"', '\\', '\u0000', '${{ secrets.X }}'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\t',
+    '\n',
+    '-',
+    '--',
+    '0',
+    '-1',
+    'NaN',
+    'true',
+    'null',
+    '{}',
+    '[]',
+    '%',
+    "'",
+    '"',
+    '\\',
+    '\u0000',
+    '${{ secrets.X }}',
+  ),
 );
-const oneOrJunk = (values: readonly string[]) => fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: junk });
+const oneOrJunk = (values: readonly string[]) =>
+  fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: junk });
 
 /** URLs that can never reach the network: loopback ports nothing listens on, or refused before sending. */
 const urlArb = fc.oneof(
@@ -124,12 +147,24 @@ function tame(s: string): string {
     const loopback = h === 'localhost' || h === '::1' || /^127\./.test(h);
     // Plain http to another host is refused before sending, unless a generated
     // DEPLOY_LOGIN_ALLOW_HTTP=true allows it: then it would go out. Never let it.
-    if ((u.protocol === 'https:' || u.protocol === 'http:') && !loopback) return `${u.protocol}//127.0.0.1:${PORT}/`;
+    if ((u.protocol === 'https:' || u.protocol === 'http:') && !loopback)
+      return `${u.protocol}//127.0.0.1:${PORT}/`;
   } catch {}
   return withPort;
 }
 const nameArb = fc.oneof(
-  fc.constantFrom('default', 'staging', 'prod-1', 'a.b_c', '../etc', 'a/b', '.hidden', 'x'.repeat(80), 'CON', 'ünïcode'),
+  fc.constantFrom(
+    'default',
+    'staging',
+    'prod-1',
+    'a.b_c',
+    '../etc',
+    'a/b',
+    '.hidden',
+    'x'.repeat(80),
+    'CON',
+    'ünïcode',
+  ),
   junk,
 );
 
@@ -137,22 +172,26 @@ const formatArb = fc.oneof(
   fc.array(oneOrJunk(FORMATS), { maxLength: 3 }).map((a) => a.join(',')),
   fc.array(fc.constantFrom(...FORMATS), { maxLength: 3 }).map((a) => a.join(' ')),
 );
-const targetInputArb: fc.Arbitrary<TargetInput> = fc.record(
-  {
-    target: nameArb,
-    url: urlArb,
-    method: oneOrJunk(METHODS),
-    username: fc.oneof(fc.constant('ci-deployer'), junk),
-    audience: fc.oneof(urlArb, junk),
-    protocol: oneOrJunk(PROTOCOLS),
-    tokenEndpoint: urlArb,
-    format: formatArb,
-    insecure: fc.oneof(fc.boolean(), oneOrJunk(['true', 'false', 'yes', 'TRUE', '1'])),
-    clientId: junk,
-    scope: junk,
-  },
-  { requiredKeys: [] },
-).map((i) => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, typeof v === 'string' ? tame(v) : v])));
+const targetInputArb: fc.Arbitrary<TargetInput> = fc
+  .record(
+    {
+      target: nameArb,
+      url: urlArb,
+      method: oneOrJunk(METHODS),
+      username: fc.oneof(fc.constant('ci-deployer'), junk),
+      audience: fc.oneof(urlArb, junk),
+      protocol: oneOrJunk(PROTOCOLS),
+      tokenEndpoint: urlArb,
+      format: formatArb,
+      insecure: fc.oneof(fc.boolean(), oneOrJunk(['true', 'false', 'yes', 'TRUE', '1'])),
+      clientId: junk,
+      scope: junk,
+    },
+    { requiredKeys: [] },
+  )
+  .map((i) =>
+    Object.fromEntries(Object.entries(i).map(([k, v]) => [k, typeof v === 'string' ? tame(v) : v])),
+  );
 
 const credsArb = fc.record(
   {
@@ -171,7 +210,22 @@ const LABELS: Array<[string, InputLabel]> = [
   ['action', actionLabel],
   ['cli', cliLabel],
 ];
-const LABEL_KEYS = ['target', 'url', 'method', 'username', 'audience', 'protocol', 'tokenEndpoint', 'format', 'insecure', 'clientId', 'scope', 'password', 'token', 'client-secret'] as const;
+const LABEL_KEYS = [
+  'target',
+  'url',
+  'method',
+  'username',
+  'audience',
+  'protocol',
+  'tokenEndpoint',
+  'format',
+  'insecure',
+  'clientId',
+  'scope',
+  'password',
+  'token',
+  'client-secret',
+] as const;
 
 test('resolveTarget: any input gives a valid spec, or one sentence naming the input (exit 2)', () => {
   for (const [kind, label] of LABELS) {
@@ -215,7 +269,11 @@ const storedTargetArb = fc.record(
     method: fc.oneof(fc.constantFrom('oidc', 'password', 'token', 'device'), anyValue),
     insecure: fc.oneof(fc.boolean(), anyValue),
     token: fc.oneof({ weight: 4, arbitrary: fc.constant(CANARY.token) }, anyValue),
-    expiresAt: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), anyValue, fc.integer()),
+    expiresAt: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      anyValue,
+      fc.integer(),
+    ),
     refreshToken: fc.oneof(fc.constant(CANARY.password), anyValue),
     username: anyValue,
     audience: anyValue,
@@ -247,13 +305,21 @@ const storeArb = fc.record(
   {
     version: fc.oneof({ weight: 5, arbitrary: fc.constant(1) }, anyValue),
     current: fc.oneof(nameArb, anyValue),
-    targets: fc.oneof({ weight: 5, arbitrary: fc.dictionary(nameArb, storedTargetArb, { maxKeys: 3 }) }, anyValue),
+    targets: fc.oneof(
+      { weight: 5, arbitrary: fc.dictionary(nameArb, storedTargetArb, { maxKeys: 3 }) },
+      anyValue,
+    ),
   },
   { requiredKeys: [] },
 );
 /** A store as text, sometimes cut short or with a byte flipped (a disk, an editor, a bad merge). */
 const storeTextArb = fc
-  .tuple(storeArb, fc.nat(), fc.constantFrom('whole', 'whole', 'truncate', 'flip', 'prefix'), fc.string({ maxLength: 3 }))
+  .tuple(
+    storeArb,
+    fc.nat(),
+    fc.constantFrom('whole', 'whole', 'truncate', 'flip', 'prefix'),
+    fc.string({ maxLength: 3 }),
+  )
   .map(([store, n, how, s]) => {
     const text = JSON.stringify(store, null, 2) ?? '';
     const at = text.length ? n % text.length : 0;
@@ -274,7 +340,8 @@ test('parseStore: any text is a usable store, or one sentence naming the file (e
       } catch (err) {
         const e = checkFailure(err, 'parseStore');
         expect(e.outcome).toBe('invalid-input');
-        if (!e.message.includes(file)) throw new Error(`parseStore: message does not name the file: ${e.message}`);
+        if (!e.message.includes(file))
+          throw new Error(`parseStore: message does not name the file: ${e.message}`);
         return;
       }
       // Whatever parseStore lets through, what reads the store must cope with.
@@ -299,7 +366,12 @@ const jwtWith = (claims: unknown) =>
   `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
 const tokenValueArb = fc.oneof(
   fc.constant(CANARY.token),
-  fc.record({ exp: fc.oneof(fc.integer(), fc.double(), fc.constant(1e20), anyValue), nbf: anyValue, iat: anyValue }, { requiredKeys: [] }).map(jwtWith),
+  fc
+    .record(
+      { exp: fc.oneof(fc.integer(), fc.double(), fc.constant(1e20), anyValue), nbf: anyValue, iat: anyValue },
+      { requiredKeys: [] },
+    )
+    .map(jwtWith),
   anyValue,
 );
 const bodyArb = fc.oneof(
@@ -308,12 +380,31 @@ const bodyArb = fc.oneof(
       access_token: tokenValueArb,
       token: tokenValueArb,
       value: tokenValueArb,
-      expires_in: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(1e300, -1, 0, '3600', 'soon'), anyValue),
-      expiration: fc.oneof(fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString())), anyValue),
+      expires_in: fc.oneof(
+        fc.integer(),
+        fc.double(),
+        fc.constantFrom(1e300, -1, 0, '3600', 'soon'),
+        anyValue,
+      ),
+      expiration: fc.oneof(
+        fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString())),
+        anyValue,
+      ),
       expires: anyValue,
       refresh_token: fc.oneof(fc.constant(CANARY.password), anyValue),
       refreshToken: fc.oneof(fc.constant(CANARY.password), anyValue),
-      error: fc.oneof(fc.constantFrom('invalid_grant', 'authorization_pending', 'slow_down', 'access_denied', 'expired_token', 'invalid_client'), junk, anyValue),
+      error: fc.oneof(
+        fc.constantFrom(
+          'invalid_grant',
+          'authorization_pending',
+          'slow_down',
+          'access_denied',
+          'expired_token',
+          'invalid_client',
+        ),
+        junk,
+        anyValue,
+      ),
       error_description: fc.oneof(junk, anyValue),
       interval: anyValue,
       auth: fc.record({ client_token: tokenValueArb, lease_duration: anyValue }, { requiredKeys: [] }),
@@ -326,13 +417,44 @@ const bodyArb = fc.oneof(
 );
 const responseArb: fc.Arbitrary<HttpResponse> = fc
   .tuple(
-    fc.constantFrom(200, 200, 200, 201, 204, 301, 302, 307, 400, 400, 401, 403, 404, 405, 408, 409, 410, 415, 418, 422, 429, 500, 502, 503, 504, 599, 0),
+    fc.constantFrom(
+      200,
+      200,
+      200,
+      201,
+      204,
+      301,
+      302,
+      307,
+      400,
+      400,
+      401,
+      403,
+      404,
+      405,
+      408,
+      409,
+      410,
+      415,
+      418,
+      422,
+      429,
+      500,
+      502,
+      503,
+      504,
+      599,
+      0,
+    ),
     bodyArb,
     fc.constantFrom('json', 'json', 'truncated', 'html', 'junk', 'empty'),
     fc.record(
       {
         'retry-after': fc.oneof(fc.constantFrom('0', '1', 'Wed, 21 Oct 2015 07:28:00 GMT', '99999999'), junk),
-        location: fc.oneof(fc.constantFrom('/elsewhere', 'https://evil.example.com/steal', 'http://127.0.0.1:1/x'), junk),
+        location: fc.oneof(
+          fc.constantFrom('/elsewhere', 'https://evil.example.com/steal', 'http://127.0.0.1:1/x'),
+          junk,
+        ),
         'content-type': fc.constantFrom('application/json', 'text/html', 'text/plain'),
       },
       { requiredKeys: [] },
@@ -342,8 +464,21 @@ const responseArb: fc.Arbitrary<HttpResponse> = fc
   .map(([status, body, shape, headers, text]) => {
     const json = JSON.stringify(body) ?? 'undefined';
     const payload =
-      shape === 'json' ? json : shape === 'truncated' ? json.slice(0, Math.max(1, json.length - 3)) : shape === 'html' ? `<html><body>${text}</body></html>` : shape === 'junk' ? text : '';
-    return { status, headers: headers as Record<string, string>, text: payload, url: 'https://127.0.0.1:1/token' };
+      shape === 'json'
+        ? json
+        : shape === 'truncated'
+          ? json.slice(0, Math.max(1, json.length - 3))
+          : shape === 'html'
+            ? `<html><body>${text}</body></html>`
+            : shape === 'junk'
+              ? text
+              : '';
+    return {
+      status,
+      headers: headers as Record<string, string>,
+      text: payload,
+      url: 'https://127.0.0.1:1/token',
+    };
   });
 
 interface Leg {
@@ -354,14 +489,66 @@ interface Leg {
   extra?: TargetInput;
 }
 const LEGS: Leg[] = [
-  { name: 'oauth2 password', protocol: 'oauth2', method: 'password', run: (p, d) => p.obtain(legSpec('oauth2', 'password'), { password: CANARY.password }, d) },
-  { name: 'oauth2 oidc', protocol: 'oauth2', method: 'oidc', run: (p, d) => p.obtain(legSpec('oauth2', 'oidc'), {}, d) },
-  { name: 'oauth2 refresh', protocol: 'oauth2', method: 'password', run: (p, d) => p.refresh!({ spec: legSpec('oauth2', 'password'), token: CANARY.token, refreshToken: CANARY.password }, {}, d) },
-  { name: 'oauth2 device start', protocol: 'oauth2', method: 'device', run: async (p, d) => (await p.device!(legSpec('oauth2', 'device'), {}, d)).start() },
-  { name: 'oauth2 device poll', protocol: 'oauth2', method: 'device', run: async (p, d) => (await p.device!(legSpec('oauth2', 'device'), {}, d)).poll('dc', { singleAttempt: true }) },
-  { name: 'fermyon password', protocol: 'fermyon', method: 'password', run: (p, d) => p.obtain(legSpec('fermyon', 'password'), { password: CANARY.password }, d) },
-  { name: 'fermyon refresh', protocol: 'fermyon', method: 'password', run: (p, d) => p.refresh!({ spec: legSpec('fermyon', 'password'), token: CANARY.token, refreshToken: CANARY.password }, {}, d) },
-  { name: 'fermyon device poll', protocol: 'fermyon', method: 'device', run: async (p, d) => (await p.device!(legSpec('fermyon', 'device'), {}, d)).poll('dc', { singleAttempt: true }) },
+  {
+    name: 'oauth2 password',
+    protocol: 'oauth2',
+    method: 'password',
+    run: (p, d) => p.obtain(legSpec('oauth2', 'password'), { password: CANARY.password }, d),
+  },
+  {
+    name: 'oauth2 oidc',
+    protocol: 'oauth2',
+    method: 'oidc',
+    run: (p, d) => p.obtain(legSpec('oauth2', 'oidc'), {}, d),
+  },
+  {
+    name: 'oauth2 refresh',
+    protocol: 'oauth2',
+    method: 'password',
+    run: (p, d) =>
+      p.refresh!(
+        { spec: legSpec('oauth2', 'password'), token: CANARY.token, refreshToken: CANARY.password },
+        {},
+        d,
+      ),
+  },
+  {
+    name: 'oauth2 device start',
+    protocol: 'oauth2',
+    method: 'device',
+    run: async (p, d) => (await p.device!(legSpec('oauth2', 'device'), {}, d)).start(),
+  },
+  {
+    name: 'oauth2 device poll',
+    protocol: 'oauth2',
+    method: 'device',
+    run: async (p, d) =>
+      (await p.device!(legSpec('oauth2', 'device'), {}, d)).poll('dc', { singleAttempt: true }),
+  },
+  {
+    name: 'fermyon password',
+    protocol: 'fermyon',
+    method: 'password',
+    run: (p, d) => p.obtain(legSpec('fermyon', 'password'), { password: CANARY.password }, d),
+  },
+  {
+    name: 'fermyon refresh',
+    protocol: 'fermyon',
+    method: 'password',
+    run: (p, d) =>
+      p.refresh!(
+        { spec: legSpec('fermyon', 'password'), token: CANARY.token, refreshToken: CANARY.password },
+        {},
+        d,
+      ),
+  },
+  {
+    name: 'fermyon device poll',
+    protocol: 'fermyon',
+    method: 'device',
+    run: async (p, d) =>
+      (await p.device!(legSpec('fermyon', 'device'), {}, d)).poll('dc', { singleAttempt: true }),
+  },
 ];
 function legSpec(protocol: string, method: string) {
   return resolveTarget(
@@ -390,7 +577,22 @@ test('server responses: any answer is a grant, or one classified sentence, never
       // Not in this build.
     }
   }
-  legs.push([{ name: "GitHub's OIDC token service", protocol: '', method: '', run: async (_p, d) => githubIdToken({ ACTIONS_ID_TOKEN_REQUEST_URL: 'https://127.0.0.1:1/_apis/idtoken?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: CANARY.requestToken }, d.http)('aud') }, undefined as never]);
+  legs.push([
+    {
+      name: "GitHub's OIDC token service",
+      protocol: '',
+      method: '',
+      run: async (_p, d) =>
+        githubIdToken(
+          {
+            ACTIONS_ID_TOKEN_REQUEST_URL: 'https://127.0.0.1:1/_apis/idtoken?api-version=2.0',
+            ACTIONS_ID_TOKEN_REQUEST_TOKEN: CANARY.requestToken,
+          },
+          d.http,
+        )('aud'),
+    },
+    undefined as never,
+  ]);
   await fc.assert(
     fc.asyncProperty(fc.tuple(fc.nat(legs.length - 1), responseArb), async ([i, res]) => {
       counts.inProcess++;
@@ -416,7 +618,8 @@ test('server responses: any answer is a grant, or one classified sentence, never
       } catch (err) {
         const e = checkFailure(err, `${leg.name} given HTTP ${res.status} ${res.text.slice(0, 60)}`);
         // JSON.parse's own errors quote the input: the token in a truncated body must not surface.
-        if (e.message.includes(CANARY.token)) throw new Error(`${leg.name}: token from the body in ${e.message}`);
+        if (e.message.includes(CANARY.token))
+          throw new Error(`${leg.name}: token from the body in ${e.message}`);
       }
     }),
     opts(2500),
@@ -430,10 +633,13 @@ test('server responses: any answer is a grant, or one classified sentence, never
 test('splitCommand: quoted words come back as they were; any line splits or names `run`', () => {
   const quote = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
   fc.assert(
-    fc.property(fc.array(fc.string({ minLength: 0, maxLength: 12 }), { minLength: 1, maxLength: 6 }), (words) => {
-      counts.inProcess++;
-      expect(splitCommand(words.map(quote).join(' '))).toEqual(words);
-    }),
+    fc.property(
+      fc.array(fc.string({ minLength: 0, maxLength: 12 }), { minLength: 1, maxLength: 6 }),
+      (words) => {
+        counts.inProcess++;
+        expect(splitCommand(words.map(quote).join(' '))).toEqual(words);
+      },
+    ),
     opts(700),
   );
   fc.assert(
@@ -455,12 +661,39 @@ test('splitCommand: quoted words come back as they were; any line splits or name
 /* 5. Action inputs, as the runner hands them over (INPUT_* strings)                                */
 /* ------------------------------------------------------------------------------------------------ */
 
-const ACTION_INPUTS = ['url', 'target', 'method', 'username', 'password', 'token', 'audience', 'protocol', 'token-endpoint', 'format', 'insecure', 'targets', 'run', 'cleanup', 'github-deployment', 'client-id', 'client-secret', 'scope', 'run-timeout'];
-const actionInputsArb = fc.dictionary(fc.constantFrom(...ACTION_INPUTS), fc.oneof(urlArb, junk, fc.constantFrom('true', 'false', 'oidc', 'password', 'spin,env')), { maxKeys: 8 }).map((inputs) => {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(inputs)) out[k] = k === 'password' ? CANARY.password : k === 'token' ? CANARY.token : tame(v);
-  return out;
-});
+const ACTION_INPUTS = [
+  'url',
+  'target',
+  'method',
+  'username',
+  'password',
+  'token',
+  'audience',
+  'protocol',
+  'token-endpoint',
+  'format',
+  'insecure',
+  'targets',
+  'run',
+  'cleanup',
+  'github-deployment',
+  'client-id',
+  'client-secret',
+  'scope',
+  'run-timeout',
+];
+const actionInputsArb = fc
+  .dictionary(
+    fc.constantFrom(...ACTION_INPUTS),
+    fc.oneof(urlArb, junk, fc.constantFrom('true', 'false', 'oidc', 'password', 'spin,env')),
+    { maxKeys: 8 },
+  )
+  .map((inputs) => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(inputs))
+      out[k] = k === 'password' ? CANARY.password : k === 'token' ? CANARY.token : tame(v);
+    return out;
+  });
 
 test('Action inputs: read and resolved, or one sentence naming the input', () => {
   fc.assert(
@@ -483,22 +716,62 @@ test('Action inputs: read and resolved, or one sentence naming the input', () =>
 /* 6. The `targets` list (YAML)                                                                      */
 /* ------------------------------------------------------------------------------------------------ */
 
-const ITEM_KEYS = ['target', 'url', 'method', 'username', 'audience', 'protocol', 'token-endpoint', 'format', 'insecure', 'client-id', 'scope', 'password', 'token', 'password-env', 'token-env', 'json-recipe', 'kube-server', 'docker-server', 'package', 'nonsense'];
+const ITEM_KEYS = [
+  'target',
+  'url',
+  'method',
+  'username',
+  'audience',
+  'protocol',
+  'token-endpoint',
+  'format',
+  'insecure',
+  'client-id',
+  'scope',
+  'password',
+  'token',
+  'password-env',
+  'token-env',
+  'json-recipe',
+  'kube-server',
+  'docker-server',
+  'package',
+  'nonsense',
+];
 const itemArb = fc.dictionary(
   fc.constantFrom(...ITEM_KEYS),
   fc.oneof({ weight: 4, arbitrary: fc.oneof(urlArb, nameArb, junk) }, fc.jsonValue({ maxDepth: 2 })),
   { maxKeys: 6 },
 );
 const targetsYamlArb = fc.oneof(
-  { weight: 4, arbitrary: fc.array(fc.oneof({ weight: 6, arbitrary: itemArb }, fc.jsonValue({ maxDepth: 1 })), { maxLength: 4 }).map((items) => yamlStringify(items.map(withSecrets))) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(fc.oneof({ weight: 6, arbitrary: itemArb }, fc.jsonValue({ maxDepth: 1 })), { maxLength: 4 })
+      .map((items) => yamlStringify(items.map(withSecrets))),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 80 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', '- ', '[', '{a: 1}', '- url: [1, 2', '- &a {url: *a}', 'a: !!binary x', '---\n---', '- password: CANARY-pw-7f3a9c1e5b\n  url: [') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      '- ',
+      '[',
+      '{a: 1}',
+      '- url: [1, 2',
+      '- &a {url: *a}',
+      'a: !!binary x',
+      '---\n---',
+      '- password: CANARY-pw-7f3a9c1e5b\n  url: [',
+    ),
+  },
 );
 function withSecrets(item: unknown): unknown {
   if (!item || typeof item !== 'object' || Array.isArray(item)) return item;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(item)) {
-    out[k] = k === 'password' ? CANARY.password : k === 'token' ? CANARY.token : typeof v === 'string' ? tame(v) : v;
+    out[k] =
+      k === 'password' ? CANARY.password : k === 'token' ? CANARY.token : typeof v === 'string' ? tame(v) : v;
   }
   return out;
 }
@@ -518,7 +791,8 @@ test('targets list: items, or one sentence naming `targets[i].key`, never a secr
       } catch (err) {
         const e = checkFailure(err, `targets ${JSON.stringify(text).slice(0, 120)}`);
         expect(e.outcome).toBe('invalid-input');
-        if (!e.message.includes('`targets`')) throw new Error(`targets: message does not name the input: ${e.message}`);
+        if (!e.message.includes('`targets`'))
+          throw new Error(`targets: message does not name the input: ${e.message}`);
       }
     }),
     opts(1500),
@@ -550,7 +824,13 @@ test('tool files edited by hand: each writer merges in, or says what is wrong in
   const writers = Object.values(WRITERS).filter(Boolean);
   for (const w of writers) await w!.load?.();
   const ctx: FormatContext = {
-    target: { name: 'staging', url: 'https://127.0.0.1:1/api', insecure: false, protocol: 'oauth2', options: {} },
+    target: {
+      name: 'staging',
+      url: 'https://127.0.0.1:1/api',
+      insecure: false,
+      protocol: 'oauth2',
+      options: {},
+    },
     token: 'tok-ABCDEFGHIJKLMNOP',
     username: 'ci-deployer',
     env: {},
@@ -580,31 +860,53 @@ test('tool files edited by hand: each writer merges in, or says what is wrong in
 
 test('JWT claims and expiry: any token text gives a claim set or nothing, any expiry a date or nothing', () => {
   fc.assert(
-    fc.property(fc.tuple(fc.oneof(fc.string(), tokenValueArb.map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? '')))), fc.oneof(fc.integer(), fc.double(), anyValue)), ([token, expiresIn]) => {
-      counts.inProcess++;
-      decodeJwtClaims(token);
-      const at = expiryOf(token, expiresIn, Date.now());
-      if (at !== undefined) {
-        expect(Number.isNaN(at.getTime())).toBe(false);
-        isExpired(at.toISOString(), Date.now());
-      }
-    }),
+    fc.property(
+      fc.tuple(
+        fc.oneof(
+          fc.string(),
+          tokenValueArb.map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))),
+        ),
+        fc.oneof(fc.integer(), fc.double(), anyValue),
+      ),
+      ([token, expiresIn]) => {
+        counts.inProcess++;
+        decodeJwtClaims(token);
+        const at = expiryOf(token, expiresIn, Date.now());
+        if (at !== undefined) {
+          expect(Number.isNaN(at.getTime())).toBe(false);
+          isExpired(at.toISOString(), Date.now());
+        }
+      },
+    ),
     opts(1000),
   );
 });
 
 test('retry knobs from the environment: numbers, or one sentence naming the variable', () => {
-  const names = ['DEPLOY_LOGIN_MAX_ATTEMPTS', 'DEPLOY_LOGIN_RETRY_BUDGET_SECONDS', 'DEPLOY_LOGIN_RETRY_BASE_MS', 'DEPLOY_LOGIN_TIMEOUT_SECONDS', 'DEPLOY_LOGIN_ALLOW_HTTP'];
+  const names = [
+    'DEPLOY_LOGIN_MAX_ATTEMPTS',
+    'DEPLOY_LOGIN_RETRY_BUDGET_SECONDS',
+    'DEPLOY_LOGIN_RETRY_BASE_MS',
+    'DEPLOY_LOGIN_TIMEOUT_SECONDS',
+    'DEPLOY_LOGIN_ALLOW_HTTP',
+  ];
   fc.assert(
-    fc.property(fc.dictionary(fc.constantFrom(...names), fc.oneof(junk, fc.double().map(String), fc.integer().map(String))), (env) => {
-      counts.inProcess++;
-      try {
-        httpOptionsFromEnv(env);
-      } catch (err) {
-        const e = checkFailure(err, 'retry knobs');
-        if (!names.some((n) => e.message.includes(n))) throw new Error(`retry knobs: no variable named in ${e.message}`);
-      }
-    }),
+    fc.property(
+      fc.dictionary(
+        fc.constantFrom(...names),
+        fc.oneof(junk, fc.double().map(String), fc.integer().map(String)),
+      ),
+      (env) => {
+        counts.inProcess++;
+        try {
+          httpOptionsFromEnv(env);
+        } catch (err) {
+          const e = checkFailure(err, 'retry knobs');
+          if (!names.some((n) => e.message.includes(n)))
+            throw new Error(`retry knobs: no variable named in ${e.message}`);
+        }
+      },
+    ),
     opts(500),
   );
 });
@@ -641,29 +943,74 @@ function flagArb(options: Options, inProcess: boolean): fc.Arbitrary<string[]> {
   const names = Object.keys(options).filter((n) => n !== 'help' && !(inProcess && STDIN_FLAGS.has(n)));
   if (names.length === 0) return junk.map((j) => [j]);
   return fc.oneof(
-    { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...names), valueArb).map(([n, v]) => flagWithValue(n, options[n]!, v)) },
+    {
+      weight: 8,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...names), valueArb)
+        .map(([n, v]) => flagWithValue(n, options[n]!, v)),
+    },
     { weight: 1, arbitrary: junk.map((j) => [j]) },
-    { weight: 1, arbitrary: fc.constantFrom<string[]>(['--'], ['-x'], ['--no-such-flag'], ['--url'], ['--target=']) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<string[]>(['--'], ['-x'], ['--no-such-flag'], ['--url'], ['--target=']),
+    },
   );
 }
-const valueArb = fc.oneof(urlArb, nameArb, junk, fc.constantFrom('oidc', 'password', 'token', 'device', 'spin', 'env,docker', '5', '0', '-3', '1e9', 'json', 'fermyon', 'vault'));
+const valueArb = fc.oneof(
+  urlArb,
+  nameArb,
+  junk,
+  fc.constantFrom(
+    'oidc',
+    'password',
+    'token',
+    'device',
+    'spin',
+    'env,docker',
+    '5',
+    '0',
+    '-3',
+    '1e9',
+    'json',
+    'fermyon',
+    'vault',
+  ),
+);
 function flagWithValue(name: string, opt: Options[string], raw: string): string[] {
   if (opt.type === 'boolean') return raw === '=' ? [`--${name}=true`] : [`--${name}`];
-  const v = PATH_FLAGS.has(name) ? pathValues()[raw.length % pathValues().length]! : name === 'method' && raw === 'device' ? 'device' : tame(raw);
+  const v = PATH_FLAGS.has(name)
+    ? pathValues()[raw.length % pathValues().length]!
+    : name === 'method' && raw === 'device'
+      ? 'device'
+      : tame(raw);
   return raw.length % 2 ? [`--${name}`, v] : [`--${name}=${v}`];
 }
 
 const argvArb = (inProcess: boolean) =>
   fc.oneof(
-    { weight: 12, arbitrary: fc.constantFrom(...Object.keys(COMMANDS)).chain((cmd) =>
-      fc.tuple(fc.constant(cmd), fc.array(flagArb(COMMANDS[cmd]!, inProcess), { maxLength: 5 }), fc.array(nameArb, { maxLength: 1 }))
-        .map(([c, flags, pos]) => {
-          const argv = [c, ...flags.flat(), ...(c === 'use' ? pos : [])];
-          // run: never a real command; the device flow: only its non-interactive steps, which answer at once.
-          if (c === 'run') argv.push('--', '__deploy_login_no_such_command__');
-          if (c === 'login' && argv.some((a) => /device/.test(a)) && !argv.some((a) => a.startsWith('--get-device-code') || a.startsWith('--check-device-code'))) argv.push('--get-device-code');
-          return argv;
-        })) },
+    {
+      weight: 12,
+      arbitrary: fc.constantFrom(...Object.keys(COMMANDS)).chain((cmd) =>
+        fc
+          .tuple(
+            fc.constant(cmd),
+            fc.array(flagArb(COMMANDS[cmd]!, inProcess), { maxLength: 5 }),
+            fc.array(nameArb, { maxLength: 1 }),
+          )
+          .map(([c, flags, pos]) => {
+            const argv = [c, ...flags.flat(), ...(c === 'use' ? pos : [])];
+            // run: never a real command; the device flow: only its non-interactive steps, which answer at once.
+            if (c === 'run') argv.push('--', '__deploy_login_no_such_command__');
+            if (
+              c === 'login' &&
+              argv.some((a) => /device/.test(a)) &&
+              !argv.some((a) => a.startsWith('--get-device-code') || a.startsWith('--check-device-code'))
+            )
+              argv.push('--get-device-code');
+            return argv;
+          }),
+      ),
+    },
     { weight: 1, arbitrary: fc.array(junk, { maxLength: 3 }) },
   );
 
@@ -680,7 +1027,14 @@ const envArb = (storeFile: string) =>
       DEPLOY_LOGIN_TIMEOUT_SECONDS: fc.oneof(fc.constant('1'), junk),
       DEPLOY_LOGIN_ALLOW_HTTP: oneOrJunk(['true', 'false']),
       DEPLOY_LOGIN_ID_TOKEN: fc.oneof(fc.constant(jwtWith({ exp: 1 })), junk),
-      DEPLOY_LOGIN_CONFIG: fc.constantFrom(storeFile, storeFile, storeFile, root, path.join(root, 'junk.txt', 'credentials.json'), path.join(root, 'corrupt', 'credentials.json')),
+      DEPLOY_LOGIN_CONFIG: fc.constantFrom(
+        storeFile,
+        storeFile,
+        storeFile,
+        root,
+        path.join(root, 'junk.txt', 'credentials.json'),
+        path.join(root, 'corrupt', 'credentials.json'),
+      ),
       DEPLOY_LOGIN_CONCURRENCY: junk,
     },
     { requiredKeys: ['DEPLOY_LOGIN_CONFIG'] },
@@ -688,20 +1042,38 @@ const envArb = (storeFile: string) =>
 
 function seedPaths() {
   fs.writeFileSync(path.join(root, 'junk.txt'), 'not a token, not yaml: [\n');
-  fs.writeFileSync(path.join(root, 'targets.yml'), `- url: http://127.0.0.1:${PORT}\n  method: token\n  token-env: DEPLOY_LOGIN_TOKEN\n- url: nope\n`);
+  fs.writeFileSync(
+    path.join(root, 'targets.yml'),
+    `- url: http://127.0.0.1:${PORT}\n  method: token\n  token-env: DEPLOY_LOGIN_TOKEN\n- url: nope\n`,
+  );
   fs.writeFileSync(path.join(root, 'bad.yml'), '- [\n');
   fs.mkdirSync(path.join(root, 'corrupt'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'corrupt', 'credentials.json'), `{"version":1,"targets":{"x":{"token":"${CANARY.token}"`);
+  fs.writeFileSync(
+    path.join(root, 'corrupt', 'credentials.json'),
+    `{"version":1,"targets":{"x":{"token":"${CANARY.token}"`,
+  );
 }
 
 /** Every line main() printed; the exit code. */
-async function mainInProcess(argv: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+async function mainInProcess(
+  argv: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
+  const o = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
+  const e = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
   try {
-    const code = await main(argv, { HOME: path.join(root, 'home'), XDG_CONFIG_HOME: path.join(root, 'xdg'), NO_COLOR: '1', ...env });
+    const code = await main(argv, {
+      HOME: path.join(root, 'home'),
+      XDG_CONFIG_HOME: path.join(root, 'xdg'),
+      NO_COLOR: '1',
+      ...env,
+    });
     return { code, out, err };
   } finally {
     o.mockRestore();
@@ -714,7 +1086,8 @@ function checkCliOutput(argv: string[], r: { code: number | null; out: string; e
   const show = `${where} ${JSON.stringify(argv).slice(0, 300)} -> ${r.code}\n${r.err.slice(-600)}`;
   if (r.code === 1 || r.code === null || r.code > 5 || r.code < 0) throw new Error(`exit ${r.code}: ${show}`);
   if (!argv[0] && r.code === 2 && r.out.includes('Usage:')) return; // no command at all: the usage text
-  if (/^\s+at .+[(:]\d+/m.test(r.err) || /internal error/i.test(r.err)) throw new Error(`stack or internal error: ${show}`);
+  if (/^\s+at .+[(:]\d+/m.test(r.err) || /internal error/i.test(r.err))
+    throw new Error(`stack or internal error: ${show}`);
   const printsToken = ['token', 'env'].includes(argv[0]!);
   const leaked = findCanaries((printsToken ? '' : r.out) + r.err);
   if (leaked.length) throw new Error(`secret printed: ${show}`);
@@ -751,7 +1124,8 @@ test('stores edited by hand, read by status, targets and logout in-process: neve
       for (const argv of [['status', '--json'], ['targets'], ['token'], ['logout', '--all']]) {
         const r = await mainInProcess(argv, { DEPLOY_LOGIN_CONFIG: file });
         checkCliOutput(argv, r, 'edited store');
-        if (r.code === 2 && argv[0] !== 'logout' && !r.err.includes(file)) throw new Error(`the message does not name ${file}: ${r.err}`);
+        if (r.code === 2 && argv[0] !== 'logout' && !r.err.includes(file))
+          throw new Error(`the message does not name ${file}: ${r.err}`);
       }
     }),
     opts(400),
@@ -766,7 +1140,11 @@ const noNul = (s: string) => s.replace(/\u0000/g, '?');
 
 async function pool<T>(items: T[], n: number, work: (t: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) await work(items[next++]!); }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 test('the built CLI: random argv, environment and stdin, as real processes', async () => {
@@ -774,15 +1152,33 @@ test('the built CLI: random argv, environment and stdin, as real processes', asy
   const storeFile = path.join(root, 'dist-store', 'credentials.json');
   // A NUL cannot be passed to a process at all (execve refuses it): those become '?'.
   const cases = fc
-    .sample(fc.tuple(argvArb(false), envArb(storeFile), fc.option(fc.constantFrom(CANARY.password, '', '\n', 'x'.repeat(5000)))), { numRuns: 160, seed: SEED })
-    .map(([argv, env, stdin]) => [argv.map(noNul), Object.fromEntries(Object.entries(env).map(([k, v]) => [k, noNul(String(v))])), stdin] as const);
+    .sample(
+      fc.tuple(
+        argvArb(false),
+        envArb(storeFile),
+        fc.option(fc.constantFrom(CANARY.password, '', '\n', 'x'.repeat(5000))),
+      ),
+      { numRuns: 160, seed: SEED },
+    )
+    .map(
+      ([argv, env, stdin]) =>
+        [
+          argv.map(noNul),
+          Object.fromEntries(Object.entries(env).map(([k, v]) => [k, noNul(String(v))])),
+          stdin,
+        ] as const,
+    );
   const failures: string[] = [];
   await pool(cases, 4, async ([argv, env, stdin]) => {
     counts.processes++;
     let r: ProcResult;
     try {
       r = await runCli(argv, {
-        env: baseEnv({ HOME: path.join(root, 'home'), XDG_CONFIG_HOME: path.join(root, 'xdg'), ...(env as Record<string, string>) }),
+        env: baseEnv({
+          HOME: path.join(root, 'home'),
+          XDG_CONFIG_HOME: path.join(root, 'xdg'),
+          ...(env as Record<string, string>),
+        }),
         stdin: stdin ?? undefined,
         timeoutMs: 20_000,
         allowCanaries: true,
@@ -801,7 +1197,17 @@ test('the built CLI: random argv, environment and stdin, as real processes', asy
 }, 120_000);
 
 test('the built CLI on corrupted stores: status names the file (exit 2), login replaces it with a warning', async () => {
-  const cases = fc.sample(storeTextArb.filter((t) => { try { parseStore(t, 'x'); return false; } catch { return true; } }), { numRuns: 24, seed: SEED });
+  const cases = fc.sample(
+    storeTextArb.filter((t) => {
+      try {
+        parseStore(t, 'x');
+        return false;
+      } catch {
+        return true;
+      }
+    }),
+    { numRuns: 24, seed: SEED },
+  );
   const failures: string[] = [];
   let i = 0;
   await pool(cases, 4, async (text) => {
@@ -809,14 +1215,22 @@ test('the built CLI on corrupted stores: status names the file (exit 2), login r
     const file = path.join(root, 'corrupted', `c${i++}`, 'credentials.json');
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, text, { mode: 0o600 });
-    const env = baseEnv({ HOME: path.join(root, 'home'), DEPLOY_LOGIN_CONFIG: file, DEPLOY_LOGIN_TOKEN: CANARY.token });
+    const env = baseEnv({
+      HOME: path.join(root, 'home'),
+      DEPLOY_LOGIN_CONFIG: file,
+      DEPLOY_LOGIN_TOKEN: CANARY.token,
+    });
     const status = await runCli(['status'], { env });
-    if (status.code !== 2 || !status.stderr.includes(file)) failures.push(`status on ${JSON.stringify(text).slice(0, 80)}: exit ${status.code}: ${status.stderr}`);
+    if (status.code !== 2 || !status.stderr.includes(file))
+      failures.push(`status on ${JSON.stringify(text).slice(0, 80)}: exit ${status.code}: ${status.stderr}`);
     const login = await runCli(['login', '--method', 'token', '--url', `http://127.0.0.1:${PORT}`], { env });
     if (login.code !== 0 || !login.stderr.includes(file) || !/warning/.test(login.stderr))
       failures.push(`login over ${JSON.stringify(text).slice(0, 80)}: exit ${login.code}: ${login.stderr}`);
     const backups = fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.corrupt-'));
-    if (backups.length !== 1 || !fs.readFileSync(path.join(path.dirname(file), backups[0]!)).equals(Buffer.from(text)))
+    if (
+      backups.length !== 1 ||
+      !fs.readFileSync(path.join(path.dirname(file), backups[0]!)).equals(Buffer.from(text))
+    )
       failures.push(`the unreadable store was not kept aside whole: ${backups.join(', ')}`);
   });
   expect(failures).toEqual([]);
@@ -831,13 +1245,19 @@ test('the built Action main step: random inputs end with an outcome, an exit cod
     counts.processes++;
     const files = makeRunnerDirs();
     try {
-      const r = await runActionStep('main', files, inputs, { node: NODE24, timeoutMs: 20_000, env: { DEPLOY_LOGIN_MAX_ATTEMPTS: '1', DEPLOY_LOGIN_TIMEOUT_SECONDS: '1' } });
+      const r = await runActionStep('main', files, inputs, {
+        node: NODE24,
+        timeoutMs: 20_000,
+        env: { DEPLOY_LOGIN_MAX_ATTEMPTS: '1', DEPLOY_LOGIN_TIMEOUT_SECONDS: '1' },
+      });
       const code = r.code ?? -1;
       const where = `${JSON.stringify(inputs).slice(0, 300)} -> ${code}\n${r.stdout.slice(-500)}${r.stderr.slice(-300)}`;
       if (code === 1 || code < 0 || code > 5) failures.push(`exit ${code}: ${where}`);
-      if (r.outputs['exit-code'] !== String(code)) failures.push(`exit-code output ${r.outputs['exit-code']}: ${where}`);
+      if (r.outputs['exit-code'] !== String(code))
+        failures.push(`exit-code output ${r.outputs['exit-code']}: ${where}`);
       if (!r.outputs.outcome) failures.push(`no outcome output: ${where}`);
-      if (/^\s+at .+[(:]\d+/m.test(r.stdout + r.stderr) || /internal error/i.test(r.stdout + r.stderr)) failures.push(`stack or internal error: ${where}`);
+      if (/^\s+at .+[(:]\d+/m.test(r.stdout + r.stderr) || /internal error/i.test(r.stdout + r.stderr))
+        failures.push(`stack or internal error: ${where}`);
       const errors = [...r.stdout.matchAll(/^::error::(.*)$/gm)].map((m) => m[1]!);
       if (code !== 0 && code !== 4 && errors.length < 1) failures.push(`no error line: ${where}`);
     } finally {

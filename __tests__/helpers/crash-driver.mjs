@@ -20,7 +20,8 @@ const env = {
 };
 const options = { env, home: env.HOME, platform: 'linux' };
 const NAMES = ['default', 'staging', 'prod'];
-export const tokenFor = (n) => `tok-${n}-${createHash('sha256').update(String(n)).digest('hex').slice(0, 12)}`;
+export const tokenFor = (n) =>
+  `tok-${n}-${createHash('sha256').update(String(n)).digest('hex').slice(0, 12)}`;
 
 async function turn(n) {
   const target = NAMES[n % NAMES.length];

@@ -118,14 +118,12 @@ export const FAULT_ROWS: FaultRow[] = [
     faults: (c) => forever(c, { kind: 'trickle', intervalMs: 200 }),
     expect: { exit: 5, attempts: ATTEMPTS, ...TIMED_OUT },
   },
-  ...[500, 502, 503, 504].map(
-    (status): FaultRow => ({
-      kind: `HTTP ${status}`,
-      via: 'fault',
-      faults: (c) => forever(c, { kind: 'status', status }),
-      expect: gaveUp,
-    }),
-  ),
+  ...[500, 502, 503, 504].map((status): FaultRow => ({
+    kind: `HTTP ${status}`,
+    via: 'fault',
+    faults: (c) => forever(c, { kind: 'status', status }),
+    expect: gaveUp,
+  })),
   {
     kind: 'HTTP 503 once, then fine',
     via: 'fault',
@@ -291,7 +289,7 @@ export const FAULT_ROWS: FaultRow[] = [
       'oidc-ci': {
         exit: 2,
         attempts: 1,
-        why: '`insecure` is the target\'s setting; the CI token service is not the target, so its certificate is always checked (trust a private CA with NODE_EXTRA_CA_CERTS)',
+        why: "`insecure` is the target's setting; the CI token service is not the target, so its certificate is always checked (trust a private CA with NODE_EXTRA_CA_CERTS)",
       },
     },
   },

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { createContext, type CoreContext } from '../core/context.js';
 import { EXIT_CODES, toFailure, type Outcome } from '../core/errors.js';
 import { login, type LoginResult } from '../core/login.js';
-import { runDeploy, type RunResult } from '../core/run.js';
+import type { RunResult } from '../core/run.js';
 import { SecretRegistry } from '../core/redact.js';
 import { deployEnv } from '../core/session.js';
 import { withSpinEnvironment } from '../core/spin-env.js';
@@ -88,6 +88,8 @@ async function main(): Promise<void> {
     publish(result, ctx);
     state.binDir = await putCliOnPath(ctx);
     if (command.length) {
+      // Loaded only with `run`: most logins never start a command.
+      const { runDeploy } = await import('../core/run.js');
       run = await runDeploy({
         command,
         env: process.env,

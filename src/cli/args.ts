@@ -71,6 +71,22 @@ export const RUN_OPTIONS: Options = {
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
+/**
+ * `--flag VALUE` → `--flag=VALUE` for flags whose values may start with "-" (a base64url device
+ * code does one time in 64), which parseArgs would otherwise take for an option.
+ */
+export function joinDashValues(argv: string[], flags: string[]): string[] {
+  const out: string[] = [];
+  const dash = argv.indexOf('--');
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if ((dash < 0 || i < dash) && flags.includes(a) && i + 1 < argv.length && i + 1 !== dash) {
+      out.push(`${a}=${argv[++i]}`);
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** parseArgs, with its errors turned into one-sentence invalid-input errors. */
 export function parse(
   command: string,

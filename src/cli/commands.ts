@@ -16,7 +16,17 @@ import {
 import { SecretRegistry } from '../core/redact.js';
 import { readStore, type StoredTarget } from '../core/store.js';
 import { resolveTarget, type Credentials, type InputLabel } from '../core/target.js';
-import { LOGIN_OPTIONS, COMMON, RUN_OPTIONS, STATUS_OPTIONS, list, parse, str, type Values } from './args.js';
+import {
+  LOGIN_OPTIONS,
+  COMMON,
+  RUN_OPTIONS,
+  STATUS_OPTIONS,
+  joinDashValues,
+  list,
+  parse,
+  str,
+  type Values,
+} from './args.js';
 import { createOutput, humanDuration, paint, readStdin, type Output } from './io.js';
 import { relogin } from './relogin.js';
 import { contextFor, withLoginExtras } from './login-extras.js';
@@ -67,7 +77,8 @@ async function readCredentials(v: Values, env: Cli['env']): Promise<Credentials>
 }
 
 export async function loginCommand(cli: Cli, argv: string[]): Promise<number> {
-  const { values: v } = parse('login', argv, LOGIN_OPTIONS);
+  // A device code may start with "-": keep it the flag's value.
+  const { values: v } = parse('login', joinDashValues(argv, ['--check-device-code']), LOGIN_OPTIONS);
   if (v['targets-file'] !== undefined) {
     const { loginTargetsFile } = await import('./many.js');
     return loginTargetsFile(cli, v);

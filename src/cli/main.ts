@@ -1,5 +1,4 @@
 import { toFailure } from '../core/errors.js';
-import { HELP } from './help.js';
 import {
   createCli,
   envCommand,
@@ -29,6 +28,9 @@ const COMMANDS: Record<string, (cli: Cli, argv: string[]) => Promise<number>> = 
 
 export const VERSION = '0.1.0';
 
+/** The help texts load only when asked for: every other run skips parsing them. */
+const help = async () => (await import('./help.js')).HELP;
+
 /** An error is one line whatever user text it quotes: a control character could forge or hide lines. */
 const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, '?');
 
@@ -49,7 +51,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     return (dash >= 0 ? a.slice(0, dash) : a).some((x) => x === '--help' || x === '-h');
   };
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(HELP.main + '\n');
+    process.stdout.write((await help()).main + '\n');
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-V') {
@@ -64,7 +66,7 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     return 2;
   }
   if (wantsHelp(rest)) {
-    process.stdout.write(HELP[name] + '\n');
+    process.stdout.write((await help())[name] + '\n');
     return 0;
   }
   try {
