@@ -8,10 +8,31 @@ import { parseDocument } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..');
 const CONTRACT_INPUTS = [
-  'url', 'target', 'method', 'username', 'password', 'token', 'audience', 'protocol',
-  'token-endpoint', 'format', 'insecure', 'targets', 'run', 'cleanup', 'github-deployment',
+  'url',
+  'target',
+  'method',
+  'username',
+  'password',
+  'token',
+  'audience',
+  'protocol',
+  'token-endpoint',
+  'format',
+  'insecure',
+  'targets',
+  'run',
+  'cleanup',
+  'github-deployment',
 ];
-const CONTRACT_OUTPUTS = ['outcome', 'exit-code', 'target', 'expires-at', 'credentials-file', 'token', 'results'];
+const CONTRACT_OUTPUTS = [
+  'outcome',
+  'exit-code',
+  'target',
+  'expires-at',
+  'credentials-file',
+  'token',
+  'results',
+];
 
 interface ActionYml {
   runs: { using: string; main: string; post: string; 'post-if': string };
@@ -29,7 +50,12 @@ describe('action.yml', () => {
   const yml = doc.toJS() as ActionYml;
 
   it('runs the bundled main and post steps on node24', () => {
-    expect(yml.runs).toEqual({ using: 'node24', main: 'dist/main/index.js', post: 'dist/post/index.js', 'post-if': 'always()' });
+    expect(yml.runs).toEqual({
+      using: 'node24',
+      main: 'dist/main/index.js',
+      post: 'dist/post/index.js',
+      'post-if': 'always()',
+    });
     expect(fs.existsSync(path.join(ROOT, yml.runs.main))).toBe(true);
     expect(fs.existsSync(path.join(ROOT, yml.runs.post))).toBe(true);
   });
@@ -38,7 +64,10 @@ describe('action.yml', () => {
     for (const name of CONTRACT_INPUTS) expect(Object.keys(yml.inputs)).toContain(name);
     for (const name of CONTRACT_OUTPUTS) expect(Object.keys(yml.outputs)).toContain(name);
     for (const [name, input] of Object.entries(yml.inputs)) {
-      expect([name, typeof input.description === 'string' && input.description.length > 10]).toEqual([name, true]);
+      expect([name, typeof input.description === 'string' && input.description.length > 10]).toEqual([
+        name,
+        true,
+      ]);
     }
   });
 
@@ -53,7 +82,9 @@ describe('action.yml', () => {
 
   it('lists every input and output in the README', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const missing = [...Object.keys(yml.inputs), ...Object.keys(yml.outputs)].filter((n) => !readme.includes('`' + n + '`'));
+    const missing = [...Object.keys(yml.inputs), ...Object.keys(yml.outputs)].filter(
+      (n) => !readme.includes('`' + n + '`'),
+    );
     expect(missing).toEqual([]);
   });
 });

