@@ -132,10 +132,11 @@ interface LaneReport {
   litterAfterKill: number;
   problems: string[];
   slowestNext: number;
+  slowWith: string[];
 }
 
 async function lane(dir: string, laneNo: number): Promise<LaneReport> {
-  const report: LaneReport = { kills: 0, litterAfterKill: 0, problems: [], slowestNext: 0 };
+  const report: LaneReport = { kills: 0, litterAfterKill: 0, problems: [], slowestNext: 0, slowWith: [] };
   fs.mkdirSync(path.join(dir, 'cfg', 'fermyon'), { recursive: true, mode: 0o700 });
   fs.writeFileSync(path.join(dir, 'cfg', 'fermyon', 'config.json'), USERS_OWN, { mode: 0o600 });
   let n = laneNo * 1_000_000;
@@ -158,6 +159,10 @@ async function lane(dir: string, laneNo: number): Promise<LaneReport> {
     const next = startDriver(dir, (n += 10_000), true);
     const code = await next.exit;
     report.slowestNext = Math.max(report.slowestNext, Date.now() - started);
+    if (Date.now() - started > 2000)
+      report.slowWith.push(
+        litter.map((p) => `${path.basename(p)}=${JSON.stringify(fs.existsSync(p) ? '' : 'gone')}`).join(' '),
+      );
     if (code !== 0) report.problems.push(`round ${round}: the next writer exited ${code}`);
   }
   return report;
@@ -189,6 +194,8 @@ test('SIGKILL during store and tool-file writes never leaves a torn file', async
         `${reports.reduce((a, r) => a + r.litterAfterKill, 0)}/${LANES * ROUNDS_PER_LANE}; ` +
         `slowest next write ${Math.max(...reports.map((r) => r.slowestNext))} ms; problems: ${problems.length}; leftovers: ${leftovers.length}`,
     );
+    const slow = reports.flatMap((r) => r.slowWith);
+    if (slow.length || problems.length) console.log([...slow, ...problems.slice(0, 5)].join('\n'));
     expect(kills).toBeGreaterThanOrEqual(200);
     expect(problems).toEqual([]);
     expect(leftovers).toEqual([]);

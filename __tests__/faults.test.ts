@@ -9,6 +9,7 @@
  * Cases run four at a time, each lane with its own dev target (faults and logs are per target), plus
  * one lane for the TLS rows. Device rows run once `login --check-device-code` exists in the build.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as http from 'node:http';
@@ -60,7 +61,32 @@ const results = new Map<number, Outcome>();
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-faults-'));
 
 /** The device column runs once the build has the non-interactive device flow; until then it is todo. */
-const DEVICE_BUILT = fs.existsSync(CLI) && fs.readFileSync(CLI, 'utf8').includes('check-device-code');
+const DEVICE_BUILT = ((): boolean => {
+  const probe = spawnSync(
+    process.execPath,
+    [
+      CLI,
+      'login',
+      '--method',
+      'device',
+      '--check-device-code',
+      'probe',
+      '--client-id',
+      'x',
+      '--url',
+      'http://127.0.0.1:9',
+    ],
+    {
+      env: baseEnv({
+        DEPLOY_LOGIN_CONFIG: path.join(root, 'probe-store', 'credentials.json'),
+        DEPLOY_LOGIN_MAX_ATTEMPTS: '1',
+      }),
+      encoding: 'utf8',
+      timeout: 20_000,
+    },
+  );
+  return !/unknown option|is not available/i.test(probe.stderr ?? '') && probe.status !== null;
+})();
 
 const CASES: Case[] = [];
 for (const row of FAULT_ROWS) for (const leg of LEGS) CASES.push({ id: CASES.length, row, leg });

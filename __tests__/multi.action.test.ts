@@ -100,8 +100,17 @@ describe('Action: several targets in one step (`targets`)', () => {
   format: env
 `;
     const main = await runActionStep('main', files, { targets, format: 'spin' }, { env: target.githubEnv() });
-    expect({ code: main.code, errors: errorsOf(main), stderr: main.stderr }).toEqual({ code: 0, errors: [], stderr: '' });
-    expect(main.outputs).toMatchObject({ outcome: 'success', 'exit-code': '0', target: 'staging', 'credentials-file': storeOf(files) });
+    expect({ code: main.code, errors: errorsOf(main), stderr: main.stderr }).toEqual({
+      code: 0,
+      errors: [],
+      stderr: '',
+    });
+    expect(main.outputs).toMatchObject({
+      outcome: 'success',
+      'exit-code': '0',
+      target: 'staging',
+      'credentials-file': storeOf(files),
+    });
 
     const results = resultsOf(main);
     expect(results.map((r) => [r.target, r.outcome, r['exit-code']])).toEqual([
@@ -115,11 +124,19 @@ describe('Action: several targets in one step (`targets`)', () => {
 
     // One collapsible group per target, whole (never interleaved), titled with its outcome.
     const groups = groupsOf(main.stdout);
-    expect(groups.map((g) => g.title).sort()).toEqual(['pat: success', 'prod-eu: success', 'prod-us: success', 'staging: success']);
+    expect(groups.map((g) => g.title).sort()).toEqual([
+      'pat: success',
+      'prod-eu: success',
+      'prod-us: success',
+      'staging: success',
+    ]);
     for (const g of groups) expect(g.lines.join('\n')).toContain(`Logged in to "${g.title.split(':')[0]}"`);
 
     // Secrets masked before anything printed; every issued token masked too, and nowhere in the log.
-    const store = JSON.parse(fs.readFileSync(storeOf(files), 'utf8')) as { current: string; targets: Record<string, { token: string }> };
+    const store = JSON.parse(fs.readFileSync(storeOf(files), 'utf8')) as {
+      current: string;
+      targets: Record<string, { token: string }>;
+    };
     expect(Object.keys(store.targets).sort()).toEqual(['pat', 'prod-eu', 'prod-us', 'staging']);
     expect(store.current).toBe('staging');
     for (const t of Object.values(store.targets)) {
@@ -136,7 +153,9 @@ describe('Action: several targets in one step (`targets`)', () => {
 
     // Per-target files and variables; the unsuffixed ones belong to the current target only.
     for (const name of ['staging', 'prod-eu', 'prod-us']) {
-      expect(JSON.parse(fs.readFileSync(spinFile(files, name), 'utf8')).token).toBe(store.targets[name]!.token);
+      expect(JSON.parse(fs.readFileSync(spinFile(files, name), 'utf8')).token).toBe(
+        store.targets[name]!.token,
+      );
     }
     expect(fs.existsSync(spinFile(files, 'pat'))).toBe(false);
     expect(main.exported.DEPLOY_LOGIN_PAT_TOKEN).toBe(CANARY.token);
@@ -149,29 +168,55 @@ describe('Action: several targets in one step (`targets`)', () => {
     const post = await runActionStep('post', files, { targets }, { state: main.state });
     expect(post.code).toBe(0);
     expect(fs.existsSync(storeOf(files))).toBe(false);
-    for (const name of ['staging', 'prod-eu', 'prod-us']) expect(fs.existsSync(spinFile(files, name))).toBe(false);
+    for (const name of ['staging', 'prod-eu', 'prod-us'])
+      expect(fs.existsSync(spinFile(files, name))).toBe(false);
     expect(fs.readdirSync(path.join(files.home, '.config', 'fermyon'))).toEqual([]);
   });
 
   it('validates every item before anything is sent: exit 2 naming the item and key', async () => {
     const cases: Array<[string, RegExp]> = [
-      [`- target: a\n  url: ${target.url}\n  token: ${CANARY.token}\n- target: b\n  method: oidc\n`, /`targets`\[1\]\.url is required/],
-      [`- target: a\n  url: ${target.url}\n  token: x1234\n- target: a\n  url: ${target.url}\n  token: y1234\n`, /`targets`\[1\]\.target "a" is already used by `targets`\[0\]/],
-      [`- target: a\n  url: ${target.url}\n  insecure: yes\n  token: x1234\n`, /`targets`\[0\]\.insecure must be "true" or "false"/],
-      [`- target: a\n  url: ${target.url}\n  registry: ghcr.io\n`, /`targets`\[0\] has an unknown key "registry"/],
-      [`- target: a\n  url: ${target.url}\n  format: [spin, zip]\n  token: x1234\n`, /`targets`\[0\]\.format "zip" is not one of/],
+      [
+        `- target: a\n  url: ${target.url}\n  token: ${CANARY.token}\n- target: b\n  method: oidc\n`,
+        /`targets`\[1\]\.url is required/,
+      ],
+      [
+        `- target: a\n  url: ${target.url}\n  token: x1234\n- target: a\n  url: ${target.url}\n  token: y1234\n`,
+        /`targets`\[1\]\.target "a" is already used by `targets`\[0\]/,
+      ],
+      [
+        `- target: a\n  url: ${target.url}\n  insecure: yes\n  token: x1234\n`,
+        /`targets`\[0\]\.insecure must be "true" or "false"/,
+      ],
+      [
+        `- target: a\n  url: ${target.url}\n  registry: ghcr.io\n`,
+        /`targets`\[0\] has an unknown key "registry"/,
+      ],
+      [
+        `- target: a\n  url: ${target.url}\n  format: [spin, zip]\n  token: x1234\n`,
+        /`targets`\[0\]\.format "zip" is not one of/,
+      ],
       // The YAML error points at the line, never quotes it (it holds a secret).
-      [`- target: a\n  password: ${CANARY.password}: oops: no\n`, /`targets` is not valid YAML at line 2, column \d+/],
+      [
+        `- target: a\n  password: ${CANARY.password}: oops: no\n`,
+        /`targets` is not valid YAML at line 2, column \d+/,
+      ],
       ['target: a\nurl: https://x.example.com\n', /`targets` must be a YAML list/],
     ];
     for (const [targets, message] of cases) {
       const main = await runActionStep('main', runner(), { targets });
-      expect({ targets, code: main.code, outcome: main.outputs.outcome }).toEqual({ targets, code: 2, outcome: 'invalid-input' });
+      expect({ targets, code: main.code, outcome: main.outputs.outcome }).toEqual({
+        targets,
+        code: 2,
+        outcome: 'invalid-input',
+      });
       expect(errorsOf(main).join('\n')).toMatch(message);
       expect(main.stdout + main.stderr).not.toMatch(/\n\s+at /); // no stack trace
     }
     expect(await target.log()).toEqual([]);
-    const both = await runActionStep('main', runner(), { targets: `- url: ${target.url}\n`, url: target.url });
+    const both = await runActionStep('main', runner(), {
+      targets: `- url: ${target.url}\n`,
+      url: target.url,
+    });
     expect(both.code).toBe(2);
     expect(errorsOf(both).join()).toMatch(/`url` and `targets` cannot be used together/);
   });
@@ -203,7 +248,11 @@ describe('Action: several targets in one step (`targets`)', () => {
     ]);
     expect(resultsOf(main)[2]!.error).toMatch(/kept failing .* after 2 attempts/);
     expect(errorsOf(main).join('\n')).toMatch(/refused: .*rejected the credentials/);
-    expect(groupsOf(main.stdout).map((g) => g.title).sort()).toEqual(['down: unavailable (exit 5)', 'good: success', 'refused: needs-login (exit 3)']);
+    expect(
+      groupsOf(main.stdout)
+        .map((g) => g.title)
+        .sort(),
+    ).toEqual(['down: unavailable (exit 5)', 'good: success', 'refused: needs-login (exit 3)']);
     const store = JSON.parse(fs.readFileSync(storeOf(files), 'utf8')) as { targets: Record<string, unknown> };
     expect(Object.keys(store.targets)).toEqual(['good']);
     expect(fs.existsSync(spinFile(files, 'refused'))).toBe(false);
@@ -221,7 +270,12 @@ describe('Action: several targets in one step (`targets`)', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        requests.push({ method: req.method!, url: req.url!, auth: String(req.headers.authorization), body: JSON.parse(body || '{}') });
+        requests.push({
+          method: req.method!,
+          url: req.url!,
+          auth: String(req.headers.authorization),
+          body: JSON.parse(body || '{}'),
+        });
         res.writeHead(201, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: /\/statuses$/.test(req.url!) ? 1 : nextId++ }));
       });
@@ -235,24 +289,50 @@ describe('Action: several targets in one step (`targets`)', () => {
         `if (process.env.DEPLOY_LOGIN_TARGET === 'b') { console.error('b: disk full'); process.exit(7); }
          await import(${JSON.stringify(DEPLOY)});`,
       );
-      const targets = ['a', 'b', 'c'].map((n) => `- target: ${n}\n  url: ${target.url}\n  username: ci-deployer\n  password: ${CANARY.password}\n`).join('');
+      const targets = ['a', 'b', 'c']
+        .map(
+          (n) =>
+            `- target: ${n}\n  url: ${target.url}\n  username: ci-deployer\n  password: ${CANARY.password}\n`,
+        )
+        .join('');
       const { port } = api.address() as net.AddressInfo;
       const main = await runActionStep(
         'main',
         files,
-        { targets, run: `"${process.execPath}" "${script}"`, 'github-deployment': 'true', 'github-token': GH_TOKEN },
-        { env: { GITHUB_API_URL: `http://127.0.0.1:${port}`, GITHUB_REPOSITORY: 'octo/app', GITHUB_SHA: 'abc123', GITHUB_SERVER_URL: 'https://github.example', GITHUB_RUN_ID: '42' } },
+        {
+          targets,
+          run: `"${process.execPath}" "${script}"`,
+          'github-deployment': 'true',
+          'github-token': GH_TOKEN,
+        },
+        {
+          env: {
+            GITHUB_API_URL: `http://127.0.0.1:${port}`,
+            GITHUB_REPOSITORY: 'octo/app',
+            GITHUB_SHA: 'abc123',
+            GITHUB_SERVER_URL: 'https://github.example',
+            GITHUB_RUN_ID: '42',
+          },
+        },
       );
       expect(main.code).toBe(4);
       expect(main.outputs.outcome).toBe('deploy-failed');
-      expect(resultsOf(main).map((r) => [r.target, r.outcome, r['exit-code'], r['command-exit-code']])).toEqual([
+      expect(
+        resultsOf(main).map((r) => [r.target, r.outcome, r['exit-code'], r['command-exit-code']]),
+      ).toEqual([
         ['a', 'success', 0, 0],
         ['b', 'deploy-failed', 4, 7],
         ['c', 'success', 0, 0],
       ]);
       const deploys = groupsOf(main.stdout).filter((g) => g.title.startsWith('deploy to '));
-      expect(deploys.map((g) => g.title.split(':')[0])).toEqual(['deploy to a', 'deploy to b', 'deploy to c']);
-      expect((await target.log()).filter((r) => r.path === '/api/deploy' && r.status === 200)).toHaveLength(2);
+      expect(deploys.map((g) => g.title.split(':')[0])).toEqual([
+        'deploy to a',
+        'deploy to b',
+        'deploy to c',
+      ]);
+      expect((await target.log()).filter((r) => r.path === '/api/deploy' && r.status === 200)).toHaveLength(
+        2,
+      );
       expect(main.masked).toContain(GH_TOKEN);
 
       // Two calls per target: the deployment (environment = target, ref = the commit), then its status.
@@ -293,13 +373,27 @@ describe('Action: several targets in one step (`targets`)', () => {
       const main = await runActionStep(
         'main',
         runner(),
-        { targets, run: `"${process.execPath}" "${DEPLOY}"`, 'github-deployment': 'true', 'github-token': GH_TOKEN },
-        { env: { GITHUB_API_URL: `http://127.0.0.1:${port}`, GITHUB_REPOSITORY: 'octo/app', GITHUB_SHA: 'abc123' } },
+        {
+          targets,
+          run: `"${process.execPath}" "${DEPLOY}"`,
+          'github-deployment': 'true',
+          'github-token': GH_TOKEN,
+        },
+        {
+          env: {
+            GITHUB_API_URL: `http://127.0.0.1:${port}`,
+            GITHUB_REPOSITORY: 'octo/app',
+            GITHUB_SHA: 'abc123',
+          },
+        },
       );
       expect(main.code).toBe(3);
       expect((await target.log()).some((r) => r.path === '/api/deploy')).toBe(false);
       const status = requests.find((r) => r.url.endsWith('/statuses'));
-      expect(status?.body).toMatchObject({ state: 'failure', description: expect.stringMatching(/^needs login/) });
+      expect(status?.body).toMatchObject({
+        state: 'failure',
+        description: expect.stringMatching(/^needs login/),
+      });
     } finally {
       await new Promise<void>((r) => api.close(() => r()));
     }

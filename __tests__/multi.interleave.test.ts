@@ -59,7 +59,9 @@ describe('logouts and logins at once, on one HOME', () => {
     expect(docker).toEqual(JSON.parse(USER_DOCKER));
     expect(fs.readFileSync(path.join(w.home, '.npmrc'), 'utf8')).toBe(USER_NPMRC);
     expect(fs.readFileSync(path.join(w.home, '.netrc'), 'utf8')).toBe(USER_NETRC);
-    expect(parseYaml(fs.readFileSync(path.join(w.home, '.kube', 'config'), 'utf8'))).toEqual(parseYaml(USER_KUBE));
+    expect(parseYaml(fs.readFileSync(path.join(w.home, '.kube', 'config'), 'utf8'))).toEqual(
+      parseYaml(USER_KUBE),
+    );
     expect(fs.readdirSync(path.join(w.home, '.config', 'fermyon'))).toEqual([]);
     // No ownership ledger is left once nobody owns an entry.
     expect(fs.readdirSync(path.join(w.home, '.docker'))).toEqual(['config.json']);
@@ -79,14 +81,30 @@ describe('logouts and logins at once, on one HOME', () => {
     };
     const tok = { a: tokenOf('leg-a'), b: tokenOf('leg-b') };
     const shared = (name: string, token: string, env: NodeJS.ProcessEnv) =>
-      runCli(['login', '--target', name, '--url', 'https://ghcr.io', '--method', 'token', '--format', 'docker,npmrc,netrc'], {
-        env: { ...w.env, ...env, DEPLOY_LOGIN_TOKEN: token },
-      });
+      runCli(
+        [
+          'login',
+          '--target',
+          name,
+          '--url',
+          'https://ghcr.io',
+          '--method',
+          'token',
+          '--format',
+          'docker,npmrc,netrc',
+        ],
+        {
+          env: { ...w.env, ...env, DEPLOY_LOGIN_TOKEN: token },
+        },
+      );
     const dockerToken = () => {
-      const e = JSON.parse(fs.readFileSync(path.join(w.home, '.docker', 'config.json'), 'utf8')).auths['ghcr.io'];
+      const e = JSON.parse(fs.readFileSync(path.join(w.home, '.docker', 'config.json'), 'utf8')).auths[
+        'ghcr.io'
+      ];
       return Buffer.from(e.auth, 'base64').toString().split(':')[1];
     };
-    const npmToken = () => /\/\/ghcr\.io\/:_authToken=(\S+)/.exec(fs.readFileSync(path.join(w.home, '.npmrc'), 'utf8'))?.[1];
+    const npmToken = () =>
+      /\/\/ghcr\.io\/:_authToken=(\S+)/.exec(fs.readFileSync(path.join(w.home, '.npmrc'), 'utf8'))?.[1];
 
     expectOk([await shared('deploy', tok.a, legs.a!)]);
     expectOk([await shared('deploy', tok.b, legs.b!)]);

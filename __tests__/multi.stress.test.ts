@@ -57,10 +57,13 @@ describe('many writers, one store and one set of tool files', () => {
     // All out at once: each tool file is back to what the user had.
     expectOk(await Promise.all(names.map((n) => logout(w, n))));
     expect(fs.existsSync(w.store)).toBe(false);
-    expect(JSON.parse(fs.readFileSync(path.join(w.home, '.docker', 'config.json'), 'utf8'))).toEqual(JSON.parse(USER_DOCKER));
+    expect(JSON.parse(fs.readFileSync(path.join(w.home, '.docker', 'config.json'), 'utf8'))).toEqual(
+      JSON.parse(USER_DOCKER),
+    );
     expect(fs.readFileSync(path.join(w.home, '.npmrc'), 'utf8')).toBe(USER_NPMRC);
     expect(fs.readFileSync(path.join(w.home, '.netrc'), 'utf8')).toBe(USER_NETRC);
-    expect(parseYaml(fs.readFileSync(path.join(w.home, '.kube', 'config'), 'utf8'))).toEqual(parseYaml(USER_KUBE));
+    expect(parseYaml(fs.readFileSync(path.join(w.home, '.kube', 'config'), 'utf8'))).toEqual(
+      parseYaml(USER_KUBE),
+    );
   }, 170_000);
-
 });

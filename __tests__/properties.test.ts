@@ -6,6 +6,7 @@
  *
  * Most cases run in-process against the core functions and the CLI's main() (fast); a few hundred
  * go through real dist processes (the CLI and the Action's main step). The totals are printed.
+ * Each run uses a new seed (printed, and in any failure); DEPLOY_LOGIN_PROPERTY_SEED=<seed> replays one.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -115,6 +116,9 @@ const junk = fc.oneof(
     '\\',
     '\u0000',
     '${{ secrets.X }}',
+    'toString',
+    '__proto__',
+    'constructor',
   ),
 );
 const oneOrJunk = (values: readonly string[]) =>
@@ -164,6 +168,11 @@ const nameArb = fc.oneof(
     'x'.repeat(80),
     'CON',
     'ünïcode',
+    // Names that are also Object.prototype's keys: a lookup must not find its functions.
+    'toString',
+    'constructor',
+    '__proto__',
+    'hasOwnProperty',
   ),
   junk,
 );

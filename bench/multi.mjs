@@ -92,7 +92,10 @@ async function startTarget(args) {
 }
 
 const targetsYaml = (n, url) =>
-  Array.from({ length: n }, (_, i) => `- target: t${i}\n  url: ${url}\n  username: ci-deployer\n  password-env: BENCH_PW\n`).join('');
+  Array.from(
+    { length: n },
+    (_, i) => `- target: t${i}\n  url: ${url}\n  username: ci-deployer\n  password-env: BENCH_PW\n`,
+  ).join('');
 
 /** Part A: the Action's main step and the CLI, each with N targets. */
 function stepCases(target, tmp) {
@@ -103,11 +106,15 @@ function stepCases(target, tmp) {
     const runnerTemp = path.join(dir, 'temp');
     fs.mkdirSync(home, { recursive: true });
     fs.mkdirSync(runnerTemp, { recursive: true });
-    const files = Object.fromEntries(['output', 'state', 'env', 'path', 'summary'].map((f) => [f, path.join(dir, f)]));
+    const files = Object.fromEntries(
+      ['output', 'state', 'env', 'path', 'summary'].map((f) => [f, path.join(dir, f)]),
+    );
     const yaml = targetsYaml(n, target.url);
     const list = path.join(dir, 'targets.yml');
     fs.writeFileSync(list, yaml);
     const base = { PATH: process.env.PATH, HOME: home, NO_COLOR: '1', BENCH_PW: PASSWORD };
+    if (process.env.DEPLOY_LOGIN_CONCURRENCY)
+      base.DEPLOY_LOGIN_CONCURRENCY = process.env.DEPLOY_LOGIN_CONCURRENCY;
     cases.push({
       name: `action ${n}`,
       group: 'action',
@@ -143,7 +150,11 @@ function stepCases(target, tmp) {
       n,
       cmd: NODE,
       args: [path.join(DIST, 'cli', 'index.js'), 'login', '--targets-file', list, '--format', 'spin'],
-      env: { ...base, HOME: path.join(dir, 'cli-home'), DEPLOY_LOGIN_CONFIG: path.join(dir, 'cli', 'credentials.json') },
+      env: {
+        ...base,
+        HOME: path.join(dir, 'cli-home'),
+        DEPLOY_LOGIN_CONFIG: path.join(dir, 'cli', 'credentials.json'),
+      },
     });
   }
   return cases;
@@ -168,23 +179,49 @@ async function storeCases(tmp) {
       list,
       Array.from(
         { length: size },
-        (_, i) => `- target: s${i}\n  url: https://s${i}.example.test\n  method: token\n  token-env: BENCH_TOKEN\n`,
+        (_, i) =>
+          `- target: s${i}\n  url: https://s${i}.example.test\n  method: token\n  token-env: BENCH_TOKEN\n`,
       ).join(''),
     );
     const t0 = Date.now();
-    await timeOnce({ name: `make store ${size}`, cmd: NODE, args: [cli, 'login', '--targets-file', list, '--format', 'spin'], env });
+    await timeOnce({
+      name: `make store ${size}`,
+      cmd: NODE,
+      args: [cli, 'login', '--targets-file', list, '--format', 'spin'],
+      env,
+    });
     const bytes = fs.statSync(env.DEPLOY_LOGIN_CONFIG).size;
-    process.stdout.write(`store of ${size}: ${(bytes / 1024).toFixed(0)} KiB, made in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `store of ${size}: ${(bytes / 1024).toFixed(0)} KiB, made in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
     const one = { ...env, DEPLOY_LOGIN_TOKEN: 'bench-one-more-token-0123456789' };
     cases.push({
       name: `login, ${size} stored`,
       group: 'login',
       n: size,
       cmd: NODE,
-      args: [cli, 'login', '--target', 'extra', '--url', 'https://extra.example.test', '--method', 'token', '--format', 'spin'],
+      args: [
+        cli,
+        'login',
+        '--target',
+        'extra',
+        '--url',
+        'https://extra.example.test',
+        '--method',
+        'token',
+        '--format',
+        'spin',
+      ],
       env: one,
     });
-    cases.push({ name: `status, ${size} stored`, group: 'status', n: size, cmd: NODE, args: [cli, 'status', '--target', 's0'], env });
+    cases.push({
+      name: `status, ${size} stored`,
+      group: 'status',
+      n: size,
+      cmd: NODE,
+      args: [cli, 'status', '--target', 's0'],
+      env,
+    });
   }
   return cases;
 }
@@ -202,7 +239,9 @@ async function measure(all) {
 function report(title, all, times, reference, limitFor) {
   const ratio = (a, b) => median(times[a].map((t, i) => t / times[b][i]));
   const w = Math.max(...all.map((c) => c.name.length));
-  process.stdout.write(`\n${title}\n${'case'.padEnd(w)}  ${'median ms'.padStart(9)}  ${'min ms'.padStart(7)}  ${'x ref'.padStart(6)}  target\n`);
+  process.stdout.write(
+    `\n${title}\n${'case'.padEnd(w)}  ${'median ms'.padStart(9)}  ${'min ms'.padStart(7)}  ${'x ref'.padStart(6)}  target\n`,
+  );
   const misses = [];
   for (const c of all) {
     const ref = reference(c);
@@ -211,7 +250,11 @@ function report(title, all, times, reference, limitFor) {
     const ok = limit === undefined || r <= limit;
     if (!ok) misses.push(`${c.name}: ${r.toFixed(2)}x > ${limit}x`);
     process.stdout.write(
-      `${c.name.padEnd(w)}  ${median(times[c.name]).toFixed(0).padStart(9)}  ${Math.min(...times[c.name]).toFixed(0).padStart(7)}  ${r.toFixed(2).padStart(6)}  ${limit === undefined ? '' : `<= ${limit}x ${ok ? 'ok' : 'MISSED'}`}\n`,
+      `${c.name.padEnd(w)}  ${median(times[c.name]).toFixed(0).padStart(9)}  ${Math.min(...times[c.name])
+        .toFixed(0)
+        .padStart(
+          7,
+        )}  ${r.toFixed(2).padStart(6)}  ${limit === undefined ? '' : `<= ${limit}x ${ok ? 'ok' : 'MISSED'}`}\n`,
     );
   }
   return misses;
@@ -233,26 +276,28 @@ async function main() {
     );
     const steps = opts.only === 'B' ? [] : stepCases(target, tmp);
     const stepTimes = await measure(steps);
-    if (steps.length) misses.push(
-      ...report(
-        `A. N targets in one step, ${LATENCY_MS} ms per request (password: 2 round trips per target); x ref = x the same face with 1 target`,
-        steps,
-        stepTimes,
-        (c) => `${c.group} 1`,
-        (c) => (c.n === 50 ? 1.5 : undefined),
-      ),
-    );
+    if (steps.length)
+      misses.push(
+        ...report(
+          `A. N targets in one step, ${LATENCY_MS} ms per request (password: 2 round trips per target); x ref = x the same face with 1 target`,
+          steps,
+          stepTimes,
+          (c) => `${c.group} 1`,
+          (c) => (c.n === 50 ? 1.5 : undefined),
+        ),
+      );
     const stores = opts.only === 'A' ? [] : await storeCases(tmp);
     const storeTimes = await measure(stores);
-    if (stores.length) misses.push(
-      ...report(
-        `B. ${STORED} stored targets next to 1 (no network); x ref = x the same command with 1 stored`,
-        stores,
-        storeTimes,
-        (c) => `${c.group}, 1 stored`,
-        (c) => (c.n === STORED ? 1.2 : undefined),
-      ),
-    );
+    if (stores.length)
+      misses.push(
+        ...report(
+          `B. ${STORED} stored targets next to 1 (no network); x ref = x the same command with 1 stored`,
+          stores,
+          storeTimes,
+          (c) => `${c.group}, 1 stored`,
+          (c) => (c.n === STORED ? 1.2 : undefined),
+        ),
+      );
   } finally {
     await target.stop();
     fs.rmSync(tmp, { recursive: true, force: true });

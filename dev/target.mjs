@@ -1098,8 +1098,7 @@ const FAULTS = {
 
   // A token whose time claims sit at chosen offsets from now, for clock-skew boundary tests.
   'timed-token'(state, fault, res, pathname) {
-    const token =
-      pathname === '/_apis/idtoken' ? timedCiToken(state, fault) : timedAccessToken(state, fault);
+    const token = pathname === '/_apis/idtoken' ? timedCiToken(state, fault) : timedAccessToken(state, fault);
     const body = tokenBodyFor(pathname, token, false);
     if (fault.expiresIn !== undefined && !pathname.startsWith('/_apis/')) body.expires_in = fault.expiresIn;
     sendJson(res, 200, body);

@@ -11,8 +11,14 @@ import { baseEnv, runCli, type ProcResult } from './dist';
 
 export const FORMATS = 'spin,env,docker,npmrc,netrc,kubeconfig';
 
-export const USER_DOCKER = JSON.stringify({ auths: { 'ghcr.io': { auth: Buffer.from('me:users-own-pat').toString('base64') } } }, null, '\t') + '\n';
-export const USER_NPMRC = 'registry=https://registry.npmjs.org/\n//npm.example.com/:_authToken=users-own-npm\n';
+export const USER_DOCKER =
+  JSON.stringify(
+    { auths: { 'ghcr.io': { auth: Buffer.from('me:users-own-pat').toString('base64') } } },
+    null,
+    '\t',
+  ) + '\n';
+export const USER_NPMRC =
+  'registry=https://registry.npmjs.org/\n//npm.example.com/:_authToken=users-own-npm\n';
 export const USER_NETRC = 'machine git.example.com login me password users-own-git\n';
 export const USER_KUBE = `apiVersion: v1
 kind: Config
@@ -57,7 +63,12 @@ export const tokenOf = (name: string) => {
 };
 export const hostOf = (name: string) => `${name}.example.test`;
 
-export function login(w: World, name: string, token: string, env: NodeJS.ProcessEnv = {}): Promise<ProcResult> {
+export function login(
+  w: World,
+  name: string,
+  token: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ProcResult> {
   return runCli(
     ['login', '--target', name, '--url', `https://${hostOf(name)}`, '--method', 'token', '--format', FORMATS],
     { env: { ...w.env, ...env, DEPLOY_LOGIN_TOKEN: token }, timeoutMs: 60_000 },
@@ -72,7 +83,11 @@ export interface Files {
   docker: { auths: Record<string, { auth: string }> };
   npmrc: string;
   netrc: string;
-  kube: { contexts: Array<{ name: string }>; users: Array<{ name: string; user: { token: string } }>; 'current-context'?: string };
+  kube: {
+    contexts: Array<{ name: string }>;
+    users: Array<{ name: string; user: { token: string } }>;
+    'current-context'?: string;
+  };
 }
 
 /** Read and parse every shared file: a torn or invalid file throws here. */
@@ -100,12 +115,24 @@ export function checkPresent(w: World, expected: Map<string, string>, gone: stri
       ['store', f.store.targets[name]?.token],
       ['docker', dockerToken(hostOf(name))],
       ['npmrc', f.npmrc.includes(`//${hostOf(name)}/:_authToken=${token}\n`) ? token : 'missing'],
-      ['netrc', f.netrc.includes(`machine ${hostOf(name)} login oauth2 password ${token}`) ? token : 'missing'],
+      [
+        'netrc',
+        f.netrc.includes(`machine ${hostOf(name)} login oauth2 password ${token}`) ? token : 'missing',
+      ],
       ['kubeconfig', f.kube.contexts.some((c) => c.name === name) ? kubeToken(name) : 'no context'],
-      ['spin', JSON.parse(fs.readFileSync(path.join(w.home, '.config', 'fermyon', `${name}.json`), 'utf8')).token],
-      ['env', fs.readFileSync(path.join(path.dirname(w.store), `${name}.env`), 'utf8').includes(`'${token}'`) ? token : 'missing'],
+      [
+        'spin',
+        JSON.parse(fs.readFileSync(path.join(w.home, '.config', 'fermyon', `${name}.json`), 'utf8')).token,
+      ],
+      [
+        'env',
+        fs.readFileSync(path.join(path.dirname(w.store), `${name}.env`), 'utf8').includes(`'${token}'`)
+          ? token
+          : 'missing',
+      ],
     ];
-    for (const [where, got] of checks) if (got !== token) problems.push(`${name} in ${where}: ${String(got).slice(0, 30)}`);
+    for (const [where, got] of checks)
+      if (got !== token) problems.push(`${name} in ${where}: ${String(got).slice(0, 30)}`);
   }
   for (const name of gone) {
     if (f.store.targets[name]) problems.push(`${name} still in the store`);
@@ -113,28 +140,41 @@ export function checkPresent(w: World, expected: Map<string, string>, gone: stri
     if (f.npmrc.includes(`//${hostOf(name)}/`)) problems.push(`${name} still in npmrc`);
     if (f.netrc.includes(`machine ${hostOf(name)} `)) problems.push(`${name} still in netrc`);
     if (f.kube.contexts.some((c) => c.name === name)) problems.push(`${name} still in kubeconfig`);
-    if (fs.existsSync(path.join(w.home, '.config', 'fermyon', `${name}.json`))) problems.push(`${name} spin file left`);
+    if (fs.existsSync(path.join(w.home, '.config', 'fermyon', `${name}.json`)))
+      problems.push(`${name} spin file left`);
   }
   // Exactly the expected targets: nothing lost, nothing resurrected.
   const stored = Object.keys(f.store.targets).sort();
-  if (stored.join() !== [...expected.keys()].sort().join()) problems.push(`store holds ${stored.length}, expected ${expected.size}`);
+  if (stored.join() !== [...expected.keys()].sort().join())
+    problems.push(`store holds ${stored.length}, expected ${expected.size}`);
   // The user's own entries are untouched.
   if (dockerToken('ghcr.io') !== 'users-own-pat') problems.push("the user's docker entry changed");
   if (!f.npmrc.startsWith(USER_NPMRC)) problems.push("the user's npmrc lines changed");
   if (!f.netrc.startsWith(USER_NETRC)) problems.push("the user's netrc entry changed");
-  if (kubeToken('mine') !== undefined || !f.kube.contexts.some((c) => c.name === 'mine') || f.kube['current-context'] !== 'mine')
+  if (
+    kubeToken('mine') !== undefined ||
+    !f.kube.contexts.some((c) => c.name === 'mine') ||
+    f.kube['current-context'] !== 'mine'
+  )
     problems.push("the user's kube context changed");
   expect(problems).toEqual([]);
 }
 
 /** Nothing left over from the locking: no lock, draft or temp files beside the files. */
 export function litter(w: World): string[] {
-  const dirs = [w.home, path.join(w.home, '.docker'), path.join(w.home, '.kube'), path.join(w.home, '.config', 'fermyon'), path.dirname(w.store)];
-  return dirs.flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d) : [])).filter((n) => /\.lock$|\.lock\.|\.tmp$|\.stale\./.test(n));
+  const dirs = [
+    w.home,
+    path.join(w.home, '.docker'),
+    path.join(w.home, '.kube'),
+    path.join(w.home, '.config', 'fermyon'),
+    path.dirname(w.store),
+  ];
+  return dirs
+    .flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d) : []))
+    .filter((n) => /\.lock$|\.lock\.|\.tmp$|\.stale\./.test(n));
 }
 
 export function expectOk(results: ProcResult[]): void {
   const bad = results.filter((r) => r.code !== 0).map((r) => `${r.code}: ${r.stderr.trim()}`);
   expect(bad).toEqual([]);
 }
-

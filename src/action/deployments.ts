@@ -61,7 +61,8 @@ export async function recordDeployments(
         required_contexts: [],
       });
       const id = (created.data as { id?: number }).id;
-      if (typeof id !== 'number') throw new Error(`GitHub did not create the deployment (HTTP ${created.status})`);
+      if (typeof id !== 'number')
+        throw new Error(`GitHub did not create the deployment (HTTP ${created.status})`);
       await octokit.rest.repos.createDeploymentStatus({
         owner,
         repo,
@@ -74,7 +75,8 @@ export async function recordDeployments(
       core.info(`github-deployment: recorded ${r.target}: ${status.state} (${status.description}).`);
     } catch (err) {
       const code = (err as { status?: number }).status;
-      const hint = code === 403 || code === 404 ? ' (does the job have `permissions: deployments: write`?)' : '';
+      const hint =
+        code === 403 || code === 404 ? ' (does the job have `permissions: deployments: write`?)' : '';
       core.warning(
         secrets.redact(
           `github-deployment: could not record the deployment of ${r.target}: ${code ? `HTTP ${code}` : (err as Error).message}${hint}.`,

@@ -11,7 +11,12 @@ import type { PostState } from './main.js';
 import type { SummaryRow } from './summary.js';
 
 /** Per-target variables the env format also sets without the target's name; only the current target keeps those. */
-const UNSUFFIXED = new Set(['DEPLOY_LOGIN_TOKEN', 'DEPLOY_LOGIN_URL', 'DEPLOY_LOGIN_TARGET', 'DEPLOY_LOGIN_EXPIRES_AT']);
+const UNSUFFIXED = new Set([
+  'DEPLOY_LOGIN_TOKEN',
+  'DEPLOY_LOGIN_URL',
+  'DEPLOY_LOGIN_TARGET',
+  'DEPLOY_LOGIN_EXPIRES_AT',
+]);
 
 export interface ManyStep {
   outcome: Outcome;
@@ -27,7 +32,9 @@ export interface ManyStep {
  */
 export async function loginMany(inputs: ActionInputs, ctx: CoreContext, state: PostState): Promise<ManyStep> {
   if (inputs.target.url?.trim()) {
-    throw invalidInput('`url` and `targets` cannot be used together: give each target its url inside `targets`.');
+    throw invalidInput(
+      '`url` and `targets` cannot be used together: give each target its url inside `targets`.',
+    );
   }
   const name = inputs.target.target?.trim();
   if (name && name !== 'default') {
@@ -55,8 +62,9 @@ export async function loginMany(inputs: ActionInputs, ctx: CoreContext, state: P
   );
   const results = await loginAll(items, ctx, {
     concurrency,
-    contextFor: (_item, sink) =>
+    contextFor: (_item, sink, shared) =>
       createContext({
+        ...shared,
         env,
         home: ctx.home,
         storePath: ctx.storePath,
@@ -150,7 +158,9 @@ function printGroup(r: TargetResult, redact: (t: string) => string): void {
   if (r.stack) core.debug(redact(r.stack));
   if (r.outcome === 'success') {
     const exp = r.expiresAt ? `, expires ${r.expiresAt}` : '';
-    core.info(`Logged in to "${r.target}" (${r.url}) with ${r.method}${exp} in ${r.durationMs} ms, ${r.attempts} HTTP attempt(s).`);
+    core.info(
+      `Logged in to "${r.target}" (${r.url}) with ${r.method}${exp} in ${r.durationMs} ms, ${r.attempts} HTTP attempt(s).`,
+    );
     for (const f of r.login?.files ?? []) core.info(`  wrote ${f.format}: ${f.path}`);
   }
   core.endGroup();

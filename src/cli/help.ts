@@ -87,6 +87,15 @@ Protocol fermyon (Spin; docs/protocol-fermyon.md): password = Hippo, token = a p
 token, device = Fermyon's device flow. Fallbacks after the flags and DEPLOY_LOGIN_*: SPIN_AUTH_TOKEN,
 HIPPO_USERNAME, HIPPO_PASSWORD, HIPPO_URL / CLOUD_URL (default https://cloud.fermyon.com), BINDLE_URL.
 
+Several targets at once (docs/multi-target.md):
+  --targets-file FILE      a YAML list of targets (- for stdin), each with the keys of the Action's
+                           inputs (target, url, method, username, format, docker-server, json-*...);
+                           secrets only as password-env / token-env / client-secret-env: VARIABLE.
+                           The other login flags are defaults for every item. Exit code: the most
+                           severe outcome (2 > 3 > 5 > 1 > 4). The first target of the list that
+                           logs in becomes current (when none was).
+  --concurrency N          logins in flight at once, 1-256 (default 64; env DEPLOY_LOGIN_CONCURRENCY)
+
 Secrets are never taken from argv.`,
 
   logout: `Usage: deploy-login logout [--target NAME | --all] [--json]

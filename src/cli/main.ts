@@ -58,7 +58,8 @@ export async function main(argv: string[], env = process.env): Promise<number> {
     process.stdout.write(VERSION + '\n');
     return 0;
   }
-  const command = COMMANDS[name];
+  // Own keys only: "toString" or "__proto__" are not commands.
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     cli.io.err(
       `deploy-login: unknown command "${oneLine(name.slice(0, 40))}"; run "deploy-login --help" for the list.\n`,

@@ -15,7 +15,14 @@ import { paint, readStdin } from './io.js';
 import { oidcOptionsOf, withLoginExtras } from './login-extras.js';
 
 /** Flags that name one target, or carry its secret: meaningless next to a list of targets. */
-const SINGLE_ONLY = ['url', 'target', 'password-stdin', 'token-stdin', 'get-device-code', 'check-device-code'];
+const SINGLE_ONLY = [
+  'url',
+  'target',
+  'password-stdin',
+  'token-stdin',
+  'get-device-code',
+  'check-device-code',
+];
 
 /**
  * `deploy-login login --targets-file FILE`: log in to every target of a YAML list, in parallel.
@@ -26,11 +33,15 @@ export async function loginTargetsFile(cli: Cli, v: Values): Promise<number> {
   const file = str(v['targets-file'])!;
   for (const flag of SINGLE_ONLY) {
     if (v[flag] !== undefined && v[flag] !== false) {
-      throw invalidInput(`--${flag} cannot be used with --targets-file: put it in each item of the file instead.`);
+      throw invalidInput(
+        `--${flag} cannot be used with --targets-file: put it in each item of the file instead.`,
+      );
     }
   }
   if (typeof v.password === 'string' || typeof v.token === 'string') {
-    throw invalidInput('Secrets are not accepted on the command line: use password-env / token-env in the targets file.');
+    throw invalidInput(
+      'Secrets are not accepted on the command line: use password-env / token-env in the targets file.',
+    );
   }
   const label = `--targets-file ${file}`;
   const text = file === '-' ? await readStdin() : await readTargetsFile(file);
@@ -66,8 +77,9 @@ export async function loginTargetsFile(cli: Cli, v: Values): Promise<number> {
   const json = v.json === true;
   const results = await loginMany(items, ctx, {
     concurrency,
-    contextFor: (item, sink) =>
+    contextFor: (item, sink, shared) =>
       createContext({
+        ...shared,
         env,
         home: ctx.home,
         storePath: ctx.storePath,
@@ -102,7 +114,8 @@ export async function loginTargetsFile(cli: Cli, v: Values): Promise<number> {
     );
   }
   const ok = results.filter((r) => r.outcome === 'success').length;
-  const tail = overall.exitCode === 0 ? '' : `; exit ${overall.exitCode} (${overall.outcome}, the most severe outcome)`;
+  const tail =
+    overall.exitCode === 0 ? '' : `; exit ${overall.exitCode} (${overall.outcome}, the most severe outcome)`;
   cli.io.err(`Logged in to ${ok} of ${results.length} target${results.length === 1 ? '' : 's'}${tail}.\n`);
   return overall.exitCode;
 }
@@ -123,7 +136,9 @@ async function readTargetsFile(file: string): Promise<string> {
 function printOne(cli: Cli, r: TargetResult): void {
   const tag = `[${r.target}]`;
   for (const l of r.log) {
-    cli.io.err(`${tag} ${l.level === 'warn' ? paint(cli.io, 'yellow', `warning: ${l.text}`) : paint(cli.io, 'dim', l.text)}\n`);
+    cli.io.err(
+      `${tag} ${l.level === 'warn' ? paint(cli.io, 'yellow', `warning: ${l.text}`) : paint(cli.io, 'dim', l.text)}\n`,
+    );
   }
   if (r.outcome === 'success') {
     const exp = r.expiresAt ? `, expires ${r.expiresAt}` : '';

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { HttpClient, httpOptionsFromEnv } from './http.js';
+import { HttpClient, httpOptionsFromEnv, type HttpResponse } from './http.js';
 import { ciIdTokenFetcher, type OidcOptions } from './oidc.js';
 import type { IdTokenFetcher } from './protocols/types.js';
 import { SecretRegistry } from './redact.js';
@@ -23,13 +23,17 @@ export interface CoreContext {
 
 export interface ContextOverrides extends Partial<CoreContext> {
   oidc?: OidcOptions;
+  /** See HttpOptions.metadataCache: shared by the targets of one step. */
+  metadataCache?: Map<string, Promise<HttpResponse>>;
 }
 
 export function createContext(overrides: ContextOverrides = {}): CoreContext {
   const env = overrides.env ?? process.env;
   const home = overrides.home ?? env.HOME ?? os.homedir();
   const log = overrides.log ?? (() => undefined);
-  const http = overrides.http ?? new HttpClient({ ...httpOptionsFromEnv(env), log });
+  const http =
+    overrides.http ??
+    new HttpClient({ ...httpOptionsFromEnv(env), log, metadataCache: overrides.metadataCache });
   const warn = overrides.warn ?? log;
   const oidc: OidcOptions = { warn, ...overrides.oidc };
   const ctx: CoreContext = {

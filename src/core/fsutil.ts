@@ -80,11 +80,16 @@ async function refuseSymlink(file: string): Promise<void> {
  * Write a whole file so that readers see either the old or the new content, never a mix:
  * a private temp file in the same directory (O_EXCL|O_NOFOLLOW, 0600), fsync, rename.
  */
-export async function writeFileAtomic(file: string, content: string, mode = FILE_MODE): Promise<void> {
-  return onFile(file, 'written', () => writeWhole(file, content, mode));
+export async function writeFileAtomic(
+  file: string,
+  content: string,
+  mode = FILE_MODE,
+  opts: { durable?: boolean } = {},
+): Promise<void> {
+  return onFile(file, 'written', () => writeWhole(file, content, mode, opts.durable !== false));
 }
 
-async function writeWhole(file: string, content: string, mode: number): Promise<void> {
+async function writeWhole(file: string, content: string, mode: number, durable: boolean): Promise<void> {
   const dir = path.dirname(file);
   await ensureDir(dir);
   await refuseSymlink(file);
@@ -97,7 +102,8 @@ async function writeWhole(file: string, content: string, mode: number): Promise<
   try {
     await handle.writeFile(content, 'utf8');
     await handle.chmod(mode);
-    await handle.sync();
+    // durable: false for bookkeeping that can be rebuilt: atomic still, without waiting for the disk.
+    if (durable) await handle.sync();
   } catch (err) {
     await handle.close().catch(() => undefined);
     await fs.rm(tmp, { force: true });
@@ -224,7 +230,7 @@ async function acquire(
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      if (await breakIfStale(lock, o.staleMs)) continue;
+      if (await breakIfStale(lock, o.staleMs, draft, me)) continue;
       if (Date.now() - o.started > o.timeoutMs) throw lockedError(o.file, lock);
       await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 50);
@@ -247,13 +253,14 @@ async function linkOrCreate(draft: string, lock: string, me: string): Promise<vo
 
 /**
  * What a writer killed mid-write (SIGKILL) leaves beside the files: a temp file of an atomic write
- * (which may hold a token), a lock draft, a broken lock's grave. The next writer in the directory
+ * (which may hold a token), a lock draft, a lock breaker's marker or grave. The next writer in the directory
  * removes those whose process is gone, once per process and directory. The age guard keeps a
  * writer in another PID namespace sharing the directory (whose live PID we cannot see) safe.
  */
 const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
 const LOCK_GRAVE = /^.+\.lock\.stale\.(\d+)\.[0-9a-f]{8}$/;
 const LOCK_DRAFT = /^.+\.lock\.[0-9a-f]{12}\.tmp$/;
+const LOCK_BREAKING = /^.+\.lock\.breaking$/;
 export const LITTER_MIN_AGE_MS = 5_000;
 const swept = new Set<string>();
 
@@ -264,12 +271,17 @@ export async function sweepLitter(dir: string, now = Date.now()): Promise<string
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
     const byPid = TEMP_FILE.exec(name) ?? LOCK_GRAVE.exec(name);
-    if (!byPid && !LOCK_DRAFT.test(name)) continue;
+    const breaking = LOCK_BREAKING.test(name);
+    if (!byPid && !breaking && !LOCK_DRAFT.test(name)) continue;
     const file = path.join(dir, name);
     const st = await fs.lstat(file).catch(() => undefined);
     if (!st?.isFile() || now - st.mtimeMs < LITTER_MIN_AGE_MS) continue;
     const owner = byPid ? undefined : await fs.readFile(file, 'utf8').catch(() => undefined);
-    const dead = byPid ? !pidAlive(Number(byPid[1])) : owner === '' || (!!owner && ownerIsDead(owner));
+    const dead = byPid
+      ? !pidAlive(Number(byPid[1]))
+      : breaking
+        ? owner === '' || breakerIsDead(owner)
+        : owner === '' || (!!owner && ownerIsDead(owner));
     if (
       dead &&
       (await fs.rm(file, { force: true }).then(
@@ -280,6 +292,12 @@ export async function sweepLitter(dir: string, now = Date.now()): Promise<string
       removed.push(file);
   }
   return removed;
+}
+
+/** A `.breaking` marker holds "pid:host[:nonce]": dead when that process lived on this host and is gone. */
+function breakerIsDead(content: string | undefined): boolean {
+  const [pid, host] = (content ?? '').split(':');
+  return !!pid && host === HOST && !pidAlive(Number(pid));
 }
 
 /** Owner "pid:host:nonce" (older versions wrote "pid:nonce"): dead when it lived on this host and is gone. */
@@ -295,7 +313,7 @@ function ownerIsDead(content: string): boolean {
  * (owner read from the old file, the new file stat'ed) can never get a live owner's lock broken.
  * One breaker at a time (`.breaking`), and the inode is checked again right before the rename.
  */
-async function breakIfStale(lock: string, staleMs: number): Promise<boolean> {
+async function breakIfStale(lock: string, staleMs: number, draft: string, me: string): Promise<boolean> {
   let seen: { content: string; ino: bigint; dev: bigint; mtimeMs: number };
   try {
     const fh = await fs.open(lock, 'r');
@@ -312,11 +330,20 @@ async function breakIfStale(lock: string, staleMs: number): Promise<boolean> {
   if (!dead && Date.now() - seen.mtimeMs <= staleMs) return false;
   const breaking = `${lock}.breaking`;
   try {
-    await fs.writeFile(breaking, `${process.pid}:${HOST}`, { mode: FILE_MODE, flag: 'wx' });
+    // Our lock draft linked into place ("pid:host:nonce"): the marker is never empty, so one left by
+    // a breaker killed mid-way is recognised as dead at once.
+    await linkOrCreate(draft, breaking, me);
   } catch {
-    // Someone else is breaking it right now; a breaker killed mid-way left this behind if it is old.
-    const st = await fs.stat(breaking).catch(() => undefined);
-    if (st && Date.now() - st.mtimeMs > 5_000) await fs.rm(breaking, { force: true });
+    // Someone else is breaking it right now. A breaker killed mid-way left this behind: clear it at
+    // once when its process is gone (a killed command must not hold up the next), else once it is old.
+    const [owner, st] = await Promise.all([
+      fs.readFile(breaking, 'utf8').catch(() => undefined),
+      fs.stat(breaking).catch(() => undefined),
+    ]);
+    if (st && (breakerIsDead(owner) || Date.now() - st.mtimeMs > 5_000)) {
+      await fs.rm(breaking, { force: true });
+      return true;
+    }
     return false;
   }
   try {

@@ -63,6 +63,11 @@ export interface HttpOptions {
   now?: () => number;
   /** Progress lines such as "attempt 2/5 after 503". */
   log?: (line: string) => void;
+  /**
+   * Shared by the clients of one multi-target step: a well-known metadata document (RFC 8615,
+   * e.g. RFC 8414 discovery) is fetched once per step, however many targets share the server.
+   */
+  metadataCache?: Map<string, Promise<HttpResponse>>;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -121,6 +126,7 @@ export class HttpClient {
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
+  private readonly metadataCache?: Map<string, Promise<HttpResponse>>;
   /** Attempts made by this client, for results and tests. */
   attempts = 0;
 
@@ -139,6 +145,7 @@ export class HttpClient {
     this.random = opts.random ?? Math.random;
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => undefined);
+    this.metadataCache = opts.metadataCache;
   }
 
   /**
@@ -147,6 +154,22 @@ export class HttpClient {
    * status is returned for the protocol to interpret. Redirects are followed only within one origin.
    */
   async request(req: HttpRequest): Promise<HttpResponse> {
+    const cache = this.metadataCache;
+    if (cache && req.method === 'GET' && !req.headers?.authorization && req.url.includes('/.well-known/')) {
+      const key = `${req.insecure ? 'insecure ' : ''}${req.url}`;
+      let shared = cache.get(key);
+      if (!shared) {
+        shared = this.send(req);
+        cache.set(key, shared);
+        // Failures are shared by those waiting at the time, never kept for later ones.
+        shared.catch(() => cache.delete(key));
+      }
+      return shared;
+    }
+    return this.send(req);
+  }
+
+  private async send(req: HttpRequest): Promise<HttpResponse> {
     this.guardPlainHttp(req);
     const started = this.now();
     const maxAttempts = Math.max(1, Math.min(this.retry.maxAttempts, req.attempts ?? Infinity));

@@ -105,21 +105,26 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
     await updateStore(
       storeCtx.storePath,
       async (data) => {
-        for (const [i, item] of items.entries()) {
-          const owner = ownerOf(storeCtx.storePath, item.spec.name);
-          const previous = data.targets[item.spec.name]?.files ?? [];
-          const undo: Array<() => Promise<void>> = [];
-          try {
-            const { result, entry } = await writeFiles(item, previous, owner, undo);
-            data.targets[item.spec.name] = entry;
-            if (!data.current || !data.targets[data.current]) data.current = item.spec.name;
-            outcomes[i] = result;
-            done.push(undo);
-          } catch (err) {
-            for (const step of undo.reverse()) await step().catch(() => undefined);
-            outcomes[i] = { error: err };
-          }
-        }
+        // Targets write their files side by side (each file has its own lock; two targets sharing
+        // one, like ~/.docker/config.json, take turns), so a batch waits for its fsyncs together.
+        await Promise.all(
+          items.map(async (item, i) => {
+            const owner = ownerOf(storeCtx.storePath, item.spec.name);
+            const previous = data.targets[item.spec.name]?.files ?? [];
+            const undo: Array<() => Promise<void>> = [];
+            try {
+              const { result, entry } = await writeFiles(item, previous, owner, undo);
+              data.targets[item.spec.name] = entry;
+              outcomes[i] = result;
+              done.push(undo);
+            } catch (err) {
+              for (const step of undo.reverse()) await step().catch(() => undefined);
+              outcomes[i] = { error: err };
+            }
+          }),
+        );
+        const first = items.find((_, i) => !('error' in outcomes[i]!));
+        if (first && (!data.current || !data.targets[data.current])) data.current = first.spec.name;
       },
       { replaceCorrupt: storeCtx.warn },
     );

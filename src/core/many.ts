@@ -8,6 +8,7 @@
  * and the others carry on. The step's exit code is the most severe outcome (errors.mostSevere).
  */
 import type { CoreContext } from './context.js';
+import type { HttpResponse } from './http.js';
 import { EXIT_CODES, invalidInput, mostSevere, toFailure, type Outcome } from './errors.js';
 import { checkFormats, obtainGrant, saveGrants, type LoginResult, type PendingGrant } from './login.js';
 import { protocolFor } from './protocols/index.js';
@@ -25,8 +26,13 @@ import {
 } from './target.js';
 import { readToolOptions, TOOL_OPTIONS } from './tool-options.js';
 
-/** Logins in flight at once, unless DEPLOY_LOGIN_CONCURRENCY or --concurrency say otherwise. */
-export const DEFAULT_CONCURRENCY = 32;
+/**
+ * Logins in flight at once, unless DEPLOY_LOGIN_CONCURRENCY or --concurrency say otherwise. A
+ * login waits on the network and costs a few ms of CPU, so 64 lets a step of 50 targets take one
+ * round of round trips (bench/multi.mjs); a target that cannot take that many answers 429 and the
+ * jittered Retry-After retries spread the load (the storm test).
+ */
+export const DEFAULT_CONCURRENCY = 64;
 export const MAX_CONCURRENCY = 256;
 /** More than this in one step is more likely a mistake (or a YAML bomb) than a plan. */
 export const MAX_TARGETS = 1000;
@@ -340,8 +346,15 @@ export interface TargetResult {
 
 export interface ManyOptions {
   concurrency: number;
-  /** A context for one target: its own log sink and HTTP client, the shared store and secrets. */
-  contextFor(item: TargetItem, sink: (line: LogLine) => void): CoreContext;
+  /**
+   * A context for one target: its own log sink and HTTP client, the shared store and secrets;
+   * `shared` goes into createContext, so targets of the step discover a common server once.
+   */
+  contextFor(
+    item: TargetItem,
+    sink: (line: LogLine) => void,
+    shared: { metadataCache: Map<string, Promise<HttpResponse>> },
+  ): CoreContext;
   /** Called once per target as soon as it is finished, in the order they finish. */
   onDone?(result: TargetResult): void;
 }
@@ -357,14 +370,19 @@ export async function loginMany(
 ): Promise<TargetResult[]> {
   const results: TargetResult[] = new Array(items.length);
   const hadCurrent = await currentOf(store);
-  const commit = groupCommit(store);
+  // The limit is on logins talking to targets; writing files does not hold a slot, so the next
+  // login starts while the previous one's files are written.
+  const slots = semaphore(Math.max(1, o.concurrency));
+  const commit = groupCommit(store, slots);
   // Targets with the same audience share one CI token: one request to the CI, not one per target.
   const idTokens = new Map<string, Promise<string>>();
+  const metadataCache = new Map<string, Promise<HttpResponse>>();
 
   const one = async (item: TargetItem): Promise<TargetResult> => {
+    await slots.acquire();
     const started = Date.now();
     const log: LogLine[] = [];
-    const ctx = o.contextFor(item, (l) => log.push(l));
+    const ctx = o.contextFor(item, (l) => log.push(l), { metadataCache });
     const fetchIdToken = ctx.idToken;
     ctx.idToken = (audience) => {
       let p = idTokens.get(audience);
@@ -379,7 +397,12 @@ export async function loginMany(
       log,
     };
     try {
-      const grant = await obtainGrant(item.spec, item.creds, ctx);
+      let grant;
+      try {
+        grant = await obtainGrant(item.spec, item.creds, ctx);
+      } finally {
+        slots.release();
+      }
       const login = await commit({ spec: item.spec, grant, ctx });
       return {
         ...base,
@@ -404,17 +427,46 @@ export async function loginMany(
     }
   };
 
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await one(items[i]!);
+  await Promise.all(
+    items.map(async (item, i) => {
+      results[i] = await one(item);
       o.onDone?.(results[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, items.length)) }, worker));
+    }),
+  );
   if (!hadCurrent) await preferFirst(store, results);
   return results;
+}
+
+interface Semaphore {
+  acquire(): Promise<void>;
+  release(): void;
+  /** Logins holding or waiting for a slot. */
+  busy(): number;
+  /** Resolves once nobody holds or waits for a slot. */
+  idle(): Promise<void>;
+}
+
+function semaphore(size: number): Semaphore {
+  let held = 0;
+  const waiting: Array<() => void> = [];
+  let idlers: Array<() => void> = [];
+  return {
+    async acquire() {
+      if (held < size) held++;
+      else await new Promise<void>((r) => waiting.push(r));
+    },
+    release() {
+      const nextUp = waiting.shift();
+      if (nextUp) nextUp();
+      else held--;
+      if (held === 0) {
+        for (const r of idlers) r();
+        idlers = [];
+      }
+    },
+    busy: () => held + waiting.length,
+    idle: () => (held === 0 ? Promise.resolve() : new Promise<void>((r) => idlers.push(r))),
+  };
 }
 
 /** The step's exit code: the most severe outcome of all targets (see docs/multi-target.md). */
@@ -430,7 +482,9 @@ export function overallOutcome(results: Pick<TargetResult, 'outcome'>[]): {
  * Grants finishing while a store write is under way queue for the next one: one lock, one read
  * and one write of the store per batch however many targets finish together.
  */
-function groupCommit(store: CoreContext): (g: PendingGrant) => Promise<LoginResult> {
+const GATHER_MS = 15;
+
+function groupCommit(store: CoreContext, logins: Semaphore): (g: PendingGrant) => Promise<LoginResult> {
   let queue: Array<{ g: PendingGrant; resolve: (r: LoginResult) => void; reject: (e: unknown) => void }> = [];
   let running: Promise<void> | undefined;
   const flush = async (): Promise<void> => {
@@ -452,8 +506,12 @@ function groupCommit(store: CoreContext): (g: PendingGrant) => Promise<LoginResu
   return (g) =>
     new Promise<LoginResult>((resolve, reject) => {
       queue.push({ g, resolve, reject });
-      // Let the grants that finish in the same tick join this batch.
-      running ??= new Promise<void>((r) => setImmediate(r)).then(flush);
+      // Each batch costs a store write and an fsync: while logins are still out, give the ones
+      // about to finish a moment (at most GATHER_MS) to join this batch.
+      running ??= Promise.race([
+        logins.idle(),
+        new Promise<void>((r) => setTimeout(r, logins.busy() > 0 ? GATHER_MS : 0)),
+      ]).then(flush);
     });
 }
 

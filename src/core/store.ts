@@ -55,7 +55,13 @@ export interface StoreData {
   targets: Record<string, StoredTarget>;
 }
 
-export const emptyStore = (): StoreData => ({ version: 1, targets: {} });
+/**
+ * Targets live in an object without a prototype, so looking up a target named "toString" or
+ * "constructor" (valid names) finds nothing rather than Object.prototype's functions.
+ */
+const targetTable = (from: object = {}): StoreData['targets'] => Object.assign(Object.create(null), from);
+
+export const emptyStore = (): StoreData => ({ version: 1, targets: targetTable() });
 
 /** $DEPLOY_LOGIN_CONFIG; in Actions a per-job file under RUNNER_TEMP; else the XDG config dir. */
 export function storePath(env: Env, home: string): string {
@@ -88,6 +94,7 @@ export function parseStore(text: string, file: string): StoreData {
   const problem = storedTargetsProblem(v.targets as Record<string, unknown>);
   if (problem) throw bad(problem);
   if (v.current !== undefined && typeof v.current !== 'string') throw bad('"current" is not a string');
+  v.targets = targetTable(v.targets);
   return v as StoreData;
 }
 

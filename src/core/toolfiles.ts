@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { readIfExists, removeFile, withFileLock, writeFileAtomic } from './fsutil.js';
-import { abandoned, isEmptyLedger, leave, push, readLedger, writeLedger, type LeaveAction, type Ledger } from './owners.js';
+import {
+  abandoned,
+  isEmptyLedger,
+  leave,
+  push,
+  readLedger,
+  writeLedger,
+  type LeaveAction,
+  type Ledger,
+} from './owners.js';
 import type { Env, FileJournal } from './store.js';
 import type { Format, TargetSpec } from './target.js';
 
@@ -55,6 +64,19 @@ export const sha256 = (text: string): string => createHash('sha256').update(text
 /** Who writes: the store and target, so runs with different stores sharing one HOME are told apart. */
 export const ownerOf = (storePath: string, target: string): string => `${storePath}#${target}`;
 
+/**
+ * Files in the store's own directory (the env format's) belong to that store alone: no run with
+ * another store can write them, so they need no ledger of owners (one file and one fsync less).
+ */
+function sharedFile(file: string, owner: string | undefined): boolean {
+  if (!owner) return true;
+  return path.dirname(file) !== path.dirname(owner.slice(0, owner.lastIndexOf('#')));
+}
+const loadLedger = (file: string, owner: string | undefined): Promise<Ledger> =>
+  sharedFile(file, owner) ? readLedger(file) : Promise.resolve({ version: 1, created: false, keys: {} });
+const saveLedger = (file: string, owner: string | undefined, ledger: Ledger): Promise<void> =>
+  sharedFile(file, owner) ? writeLedger(file, ledger) : Promise.resolve();
+
 /** A byte-for-byte copy of the original file is kept up to this size; beyond it, undo is by entry. */
 const ORIGINAL_CAP = 1024 * 1024;
 
@@ -92,7 +114,7 @@ export async function writeToolFile(
   await writer.load?.();
   return withFileLock(loc.path, async () => {
     const before = await readIfExists(loc.path);
-    const ledger = await readLedger(loc.path);
+    const ledger = await loadLedger(loc.path, owner);
     const ledgerBefore = structuredClone(ledger);
     const current = await pruneAbandoned(writer, loc.path, ledger, before);
     const alone = Object.values(ledger.keys).every((stack) => stack.every((r) => r.owner === owner));
@@ -107,23 +129,30 @@ export async function writeToolFile(
       previousEntry === null ? undefined : sha256(previousEntry),
     );
     await writeFileAtomic(loc.path, content);
-    await writeLedger(loc.path, ledger);
-    const keepEarlier = earlier && earlier.path === loc.path && earlier.key === key && !earlier.shared;
+    await saveLedger(loc.path, owner, ledger);
     // The original bytes are worth keeping only when no other run has entries in the file: then
     // undoing is exactly "put the file back". With others in it, undo goes entry by entry.
-    const shared = !alone || (current !== undefined && current.length > ORIGINAL_CAP);
+    // A re-login keeps the bytes from before its first login (the earlier journal's); without
+    // that journal, the bytes before this write are our own earlier entry, not the original.
+    const sameEntry = earlier && earlier.path === loc.path && earlier.key === key;
+    const reLogin = Object.values(ledgerBefore.keys).some((stack) => stack.some((r) => r.owner === owner));
+    let original: string | null = null;
+    let shared = true;
+    if (alone && !(current !== undefined && current.length > ORIGINAL_CAP)) {
+      if (sameEntry) {
+        shared = !!earlier.shared;
+        original = earlier.shared ? null : earlier.original;
+      } else if (!reLogin) {
+        shared = false;
+        original = current === undefined ? null : Buffer.from(current).toString('base64');
+      }
+    }
     const journal: FileJournal = {
       format: writer.format,
       path: loc.path,
       key,
       previousEntry: rec.previous,
-      original: shared
-        ? null
-        : keepEarlier
-          ? earlier.original
-          : current === undefined
-            ? null
-            : Buffer.from(current).toString('base64'),
+      original,
       ...(shared ? { shared: true } : {}),
       writtenHash: sha256(content),
       ...(mine && mine !== 'absent' ? { entryHash: mine } : {}),
@@ -158,7 +187,11 @@ async function pruneAbandoned(
  * Roll back one write of this run after a later step failed: the bytes from just before it go
  * back (with the ledger as it was) when nobody wrote since; otherwise our entry is taken out.
  */
-export async function rollbackWrite(writer: FormatWriter, write: ToolFileWrite, owner: string): Promise<void> {
+export async function rollbackWrite(
+  writer: FormatWriter,
+  write: ToolFileWrite,
+  owner: string,
+): Promise<void> {
   await undo(writer, write.journal, owner, write);
 }
 
@@ -194,13 +227,17 @@ async function undo(
   await writer.load?.();
   await withFileLock(j.path, async () => {
     const current = await readIfExists(j.path);
-    const ledger = await readLedger(j.path);
-    const action: LeaveAction = owner
-      ? leave(ledger, j.key, owner, entryHash(writer, current, j.key), j.previousEntry)
+    const ledger = await loadLedger(j.path, owner);
+    // Without an owner (a caller of the plain API), the record is the newest one with our entry.
+    const who =
+      owner ??
+      (j.entryHash ? ledger.keys[j.key]?.filter((r) => r.entry === j.entryHash).pop()?.owner : undefined);
+    const action: LeaveAction = who
+      ? leave(ledger, j.key, who, entryHash(writer, current, j.key), j.previousEntry)
       : { kind: 'unknown' };
     const untouched = current !== undefined && sha256(current) === j.writtenHash;
     if (current === undefined || action.kind === 'keep') {
-      await writeLedger(j.path, ledger);
+      await saveLedger(j.path, owner, ledger);
       return;
     }
     let previous = j.previousEntry;
@@ -209,20 +246,20 @@ async function undo(
     // it still holds our own entry, so a repeated undo never clobbers whoever wrote it since.
     const now = entryHash(writer, current, j.key);
     if (action.kind === 'unknown' && !untouched && j.entryHash && now !== undefined && now !== j.entryHash) {
-      await writeLedger(j.path, ledger);
+      await saveLedger(j.path, owner, ledger);
       return;
     }
     const exact = untouched && !(action.kind === 'restore' && action.spliced);
     if (exact && rollback) {
       if (rollback.before === undefined) await removeFile(j.path);
       else await writeFileAtomic(j.path, rollback.before);
-      await writeLedger(j.path, rollback.ledgerBefore);
+      await saveLedger(j.path, owner, rollback.ledgerBefore);
       return;
     }
     if (exact && !j.shared) {
       if (j.original === null) await removeFile(j.path);
       else await writeFileAtomic(j.path, Buffer.from(j.original, 'base64').toString('utf8'));
-      await writeLedger(j.path, ledger);
+      await saveLedger(j.path, owner, ledger);
       return;
     }
     let next: { content: string; empty: boolean };
@@ -230,12 +267,15 @@ async function undo(
       next = writer.remove(current, j.key, previous);
     } catch {
       // Someone rewrote the file into something we cannot parse: leave it alone rather than lose it.
-      await writeLedger(j.path, ledger);
+      await saveLedger(j.path, owner, ledger);
       return;
     }
     const createdByUs = j.shared ? ledger.created && isEmptyLedger(ledger) : j.original === null;
-    if (next.empty && createdByUs) await removeFile(j.path);
+    // No entry left and nothing else in the file: remove it rather than leave it empty. An empty
+    // Spin/Docker/kube file is one the tool cannot parse; it happens when the run that created the
+    // file was killed before its store recorded it, so the journal says "not created by us".
+    if (next.empty && (createdByUs || next.content.trim() === '')) await removeFile(j.path);
     else if (next.content !== current) await writeFileAtomic(j.path, next.content);
-    await writeLedger(j.path, ledger);
+    await saveLedger(j.path, owner, ledger);
   });
 }
