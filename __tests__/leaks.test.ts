@@ -43,6 +43,14 @@ function home(): { dir: string; env: NodeJS.ProcessEnv } {
   };
 }
 
+/** Runner directories made here, removed after the file. */
+const made: RunnerFiles[] = [];
+const runnerDirs = (): RunnerFiles => {
+  const f = makeRunnerDirs();
+  made.push(f);
+  return f;
+};
+
 beforeAll(async () => {
   target = await startDevTarget([], {
     DEV_TARGET_PASSWORD: CANARY.password,
@@ -55,6 +63,7 @@ afterEach(async () => {
 afterAll(async () => {
   await target?.close();
   fs.rmSync(root, { recursive: true, force: true });
+  for (const f of made) fs.rmSync(f.dir, { recursive: true, force: true });
 });
 
 const storedToken = (storeFile: string, name = 'default'): string => {
@@ -113,7 +122,7 @@ describe('no secret on the argv of any process deploy-login starts (read from /p
   });
 
   test('Action `run` input: the same for the step and its deploy command', async () => {
-    const files = makeRunnerDirs();
+    const files = runnerDirs();
     const env: NodeJS.ProcessEnv = baseEnv({
       GITHUB_ACTIONS: 'true',
       RUNNER_TEMP: files.runnerTemp,
@@ -239,7 +248,7 @@ describe('every file that holds a secret is 0600 (in a 0700 directory deploy-log
   });
 
   test('Action job (main, then post): 0600 while it runs, and nothing holding the token after the post step', async () => {
-    const files: RunnerFiles = makeRunnerDirs();
+    const files: RunnerFiles = runnerDirs();
     const inputs = {
       url: target.url,
       method: 'password',
@@ -261,7 +270,7 @@ describe('every file that holds a secret is 0600 (in a 0700 directory deploy-log
   });
 
   test('Action main step alone: every file holding the token is 0600 while the job runs', async () => {
-    const files: RunnerFiles = makeRunnerDirs();
+    const files: RunnerFiles = runnerDirs();
     const inputs = {
       url: target.url,
       method: 'password',
@@ -358,7 +367,7 @@ describe('error messages never quote a secret', () => {
         times: -1,
       },
     ]);
-    const files = makeRunnerDirs();
+    const files = runnerDirs();
     // runActionStep fails the test if a canary survives the runner's masking in the log or the summary.
     const r = await runActionStep('main', files, {
       url: target.url,

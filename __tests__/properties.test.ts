@@ -45,7 +45,9 @@ import { closedPort } from './helpers/pool';
 
 /** Generated cases, in-process and through processes, for the summary line. */
 const counts = { inProcess: 0, processes: 0 };
-const SEED = Number(process.env.DEPLOY_LOGIN_PROPERTY_SEED ?? Date.now() % 2 ** 31);
+const SEED = process.env.DEPLOY_LOGIN_PROPERTY_SEED
+  ? Number(process.env.DEPLOY_LOGIN_PROPERTY_SEED)
+  : Date.now() % 2 ** 31;
 const opts = (numRuns: number) => ({ numRuns, seed: SEED, endOnFailure: true });
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-props-'));
@@ -1040,7 +1042,7 @@ const envArb = (storeFile: string) =>
         storeFile,
         storeFile,
         storeFile,
-        root,
+        path.join(root, 'a-directory'),
         path.join(root, 'junk.txt', 'credentials.json'),
         path.join(root, 'corrupt', 'credentials.json'),
       ),
@@ -1050,6 +1052,7 @@ const envArb = (storeFile: string) =>
   );
 
 function seedPaths() {
+  fs.mkdirSync(path.join(root, 'a-directory', 'keep'), { recursive: true });
   fs.writeFileSync(path.join(root, 'junk.txt'), 'not a token, not yaml: [\n');
   fs.writeFileSync(
     path.join(root, 'targets.yml'),
@@ -1077,11 +1080,13 @@ async function mainInProcess(
     .spyOn(process.stderr, 'write')
     .mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
   try {
-    const code = await main(argv, {
+    // A real process can hold no NUL in its argv or environment (execve refuses): nor do these.
+    const clean = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, noNul(String(v))]));
+    const code = await main(argv.map(noNul), {
       HOME: path.join(root, 'home'),
       XDG_CONFIG_HOME: path.join(root, 'xdg'),
       NO_COLOR: '1',
-      ...env,
+      ...clean,
     });
     return { code, out, err };
   } finally {
@@ -1275,6 +1280,28 @@ test('the built Action main step: random inputs end with an outcome, an exit cod
   });
   expect(failures).toEqual([]);
 }, 120_000);
+
+test('the built CLI: DEPLOY_LOGIN_CONFIG naming a directory is reported (exit 2), never moved aside', async () => {
+  const dir = path.join(root, 'not-a-store');
+  fs.mkdirSync(path.join(dir, 'precious'), { recursive: true });
+  const env = baseEnv({
+    HOME: path.join(root, 'home'),
+    DEPLOY_LOGIN_CONFIG: dir,
+    DEPLOY_LOGIN_TOKEN: CANARY.token,
+  });
+  for (const argv of [
+    ['login', '--method', 'token', '--url', `http://127.0.0.1:${PORT}`],
+    ['status'],
+    ['logout', '--all'],
+  ]) {
+    counts.processes++;
+    const r = await runCli(argv, { env });
+    expect({ argv, code: r.code }).toEqual({ argv, code: 2 });
+    expect(r.stderr).toContain(`${dir} cannot be read (it is a directory)`);
+  }
+  expect(fs.existsSync(path.join(dir, 'precious'))).toBe(true);
+  expect(fs.readdirSync(root).filter((n) => n.startsWith('not-a-store.corrupt'))).toEqual([]);
+});
 
 test('at least 10,000 generated cases', () => {
   expect(counts.inProcess + counts.processes).toBeGreaterThanOrEqual(10_000);

@@ -64,7 +64,8 @@ export async function relogin(
   if (spec.method === 'password' && !creds.password) throw cannot('DEPLOY_LOGIN_PASSWORD is not set');
   if (spec.method === 'token' && !creds.token) throw cannot('DEPLOY_LOGIN_TOKEN is not set');
 
-  cli.io.err(`deploy-login: logging in to "${name}" again with ${spec.method}.\n`);
+  // The name as resolved (DEPLOY_LOGIN_TARGET=" staging " is "staging"): what login stores under.
+  cli.io.err(`deploy-login: logging in to "${spec.name}" again with ${spec.method}.\n`);
   try {
     await login(spec, creds, contextFor(cli.ctx, spec));
   } catch (err) {
@@ -74,7 +75,8 @@ export async function relogin(
     }
     throw err;
   }
-  const entry = (await readStore(cli.ctx.storePath)).targets[name]!;
+  const entry = (await readStore(cli.ctx.storePath)).targets[spec.name];
+  if (!entry) throw cannot(`the new credential for "${spec.name}" is not in the store`);
   cli.ctx.secrets.add(entry.token);
-  return { name, entry };
+  return { name: spec.name, entry };
 }

@@ -14,7 +14,7 @@ import { checkFormats, obtainGrant, saveGrants, type LoginResult, type PendingGr
 import { protocolFor } from './protocols/index.js';
 import type { JsonLoginInput } from './protocols/json-config.js';
 import type { SecretRegistry } from './redact.js';
-import { readStore, updateStore, type Env } from './store.js';
+import { envValue, readStore, updateStore, type Env } from './store.js';
 import {
   printable,
   resolveTarget,
@@ -114,7 +114,7 @@ export async function parseTargetList(text: string, o: TargetListOptions): Promi
       const v = item[key];
       if (typeof v === 'string') o.secrets.add(v);
       const name = item[`${key}-env`];
-      if (typeof name === 'string') o.secrets.add(o.env[name.trim()]);
+      if (typeof name === 'string') o.secrets.add(envValue(o.env, name.trim()));
     }
   }
   if (raw.length === 0) throw invalidInput(`${o.label} is an empty list: give at least one target.`);
@@ -276,7 +276,7 @@ function secretsOf(
           `${prefix}.${key}-env "${printable(envName)}" is not an environment variable name.`,
         );
       }
-      const value = o.env[envName];
+      const value = envValue(o.env, envName);
       if (!value) {
         throw invalidInput(
           `${prefix}.${key}-env names ${envName}, which is not set or empty: set it (in a workflow, under env: from a secret).`,

@@ -7,7 +7,7 @@ import type { OidcOptions, OidcSourceName } from './oidc.js';
 import { DEFAULT_ID_TOKEN_ENV, NO_OIDC_SOURCE } from './oidc.js';
 import { ensureOk } from './protocols/responses.js';
 import type { IdTokenFetcher } from './protocols/types.js';
-import type { Env } from './store.js';
+import { envValue, type Env } from './store.js';
 
 /** Azure Pipelines' OIDC API version; `api-version` is required (400 without it). */
 export const AZURE_OIDC_API_VERSION = '7.1';
@@ -44,7 +44,7 @@ export function otherCiFetcher(
   const fromVar =
     (name: string, hint: string): IdTokenFetcher =>
     async () => {
-      const v = env[name]?.trim();
+      const v = envValue(env, name)?.trim();
       if (!v) throw invalidInput(`The OIDC token variable ${name} is empty or unset: ${hint}.`);
       return v;
     };

@@ -7,7 +7,8 @@ export class SecretRegistry {
   private readonly listeners: Array<(secret: string) => void> = [];
 
   add(secret: string | undefined | null): void {
-    if (!secret || secret.length < 4 || this.secrets.has(secret)) return;
+    // Only strings: a value from a hand-edited file or an odd lookup must not throw here.
+    if (typeof secret !== 'string' || secret.length < 4 || this.secrets.has(secret)) return;
     this.secrets.add(secret);
     // Tokens sometimes reach text in encoded forms; mask those too.
     for (const variant of [encodeURIComponent(secret), Buffer.from(secret).toString('base64')]) {

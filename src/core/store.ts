@@ -8,6 +8,10 @@ import type { Format, Method, ProtocolName } from './target.js';
 
 export type Env = Record<string, string | undefined>;
 
+/** A variable named by the user (`password-env: NAME`): own keys only, so "__proto__" is just unset. */
+export const envValue = (env: Env, name: string): string | undefined =>
+  Object.hasOwn(env, name) && typeof env[name] === 'string' ? env[name] : undefined;
+
 /** What we changed in a deploy tool's file, so logout can undo exactly that. */
 export interface FileJournal {
   format: Format;
@@ -117,8 +121,12 @@ export async function updateStore<T>(
 ): Promise<T> {
   return withFileLock(file, async () => {
     let data: StoreData;
+    // Only a file that was read and does not parse may be replaced. A path that cannot be read at
+    // all (a directory, no permission) is reported as it is: moving it away could move a whole
+    // directory someone pointed DEPLOY_LOGIN_CONFIG at.
+    const text = await readIfExists(file);
     try {
-      data = await readStore(file);
+      data = text === undefined ? emptyStore() : parseStore(text, file);
     } catch (err) {
       if (!opts.replaceCorrupt) throw err;
       const backup = `${file}.corrupt-${Date.now()}`;
