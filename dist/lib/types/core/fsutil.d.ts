@@ -1,0 +1,31 @@
+export declare const FILE_MODE = 384;
+export declare const DIR_MODE = 448;
+/** Create the directory (and parents) with 0700 for the ones we create; never follow a symlinked leaf. */
+export declare function ensureDir(dir: string): Promise<void>;
+export declare function readIfExists(file: string): Promise<string | undefined>;
+export declare function fileError(err: unknown, file: string, verb: string): unknown;
+/**
+ * Write a whole file so that readers see either the old or the new content, never a mix:
+ * a private temp file in the same directory (O_EXCL|O_NOFOLLOW, 0600), fsync, rename.
+ */
+export declare function writeFileAtomic(file: string, content: string, mode?: number, opts?: {
+    durable?: boolean;
+}): Promise<void>;
+export declare function removeFile(file: string): Promise<void>;
+export interface LockOptions {
+    /** Give up after this long; a lock is considered abandoned after `staleMs`. */
+    timeoutMs?: number;
+    staleMs?: number;
+}
+/**
+ * An exclusive lock beside `file`, safe across processes (and across hosts sharing a home over
+ * NFS: the lock is created whole with link(2), which is atomic there too).
+ *
+ * Stale locks: the holder touches its lock every `staleMs / 4`, so a lock is broken only when its
+ * owner is gone: at once when the owner was a process on this host that no longer exists
+ * (SIGKILL), else when nobody has touched it for `staleMs`. A slow but live holder is never
+ * broken, so two writers never both believe they hold it.
+ */
+export declare function withFileLock<T>(file: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
+export declare const LITTER_MIN_AGE_MS = 5000;
+export declare function sweepLitter(dir: string, now?: number): Promise<string[]>;

@@ -1,0 +1,10 @@
+/**
+ * The shape check of a credential store's targets, field by field. A store is often edited by
+ * hand (or by a merge gone wrong); whatever got through here is read by status, token, run and
+ * logout without further checks, so a field of the wrong type must stop here, with the target and
+ * the field named, rather than later as a TypeError (an "internal error", exit 1).
+ *
+ * Returns the reason the store cannot be used, or undefined. Missing optional lists are filled in.
+ * Fields this version does not know are left alone (a newer version may have written them).
+ */
+export declare function storedTargetsProblem(targets: Record<string, unknown>): string | undefined;

@@ -1,0 +1,66 @@
+import type { Format, Method, ProtocolName } from './target.js';
+export type Env = Record<string, string | undefined>;
+/** A variable named by the user (`password-env: NAME`): own keys only, so "__proto__" is just unset. */
+export declare const envValue: (env: Env, name: string) => string | undefined;
+/** What we changed in a deploy tool's file, so logout can undo exactly that. */
+export interface FileJournal {
+    format: Format;
+    path: string;
+    /** The writer's key for our entry (a registry host, a context name...). */
+    key: string;
+    /** Our entry's predecessor, serialized by the writer; null when there was none. */
+    previousEntry: string | null;
+    /** The whole file before we first touched it (base64), or null when it did not exist (or `shared`). */
+    original: string | null;
+    /** Other runs had entries in the file when we wrote it: undo goes entry by entry, never by bytes. */
+    shared?: boolean;
+    /** sha256 of the file as we left it: if unchanged since, the original is restored byte for byte. */
+    writtenHash: string;
+    /** sha256 of our entry as the writer serializes it, when the writer can read entries back. */
+    entryHash?: string;
+    /** The tool's variable we exported because the file is not at its default path. */
+    exportVar?: {
+        name: string;
+        value: string;
+    };
+}
+export interface StoredTarget {
+    url: string;
+    protocol: ProtocolName;
+    method: Method;
+    insecure: boolean;
+    token: string;
+    /** The credential lives only in a tool file (a Basic-auth registry's password): `token` is empty. */
+    tokenInToolFileOnly?: boolean;
+    expiresAt?: string;
+    refreshToken?: string;
+    username?: string;
+    audience?: string;
+    tokenEndpoint?: string;
+    clientId?: string;
+    scope?: string;
+    formats: Format[];
+    options?: Record<string, unknown>;
+    loggedInAt: string;
+    files: FileJournal[];
+}
+export interface StoreData {
+    version: 1;
+    current?: string;
+    targets: Record<string, StoredTarget>;
+}
+export declare const emptyStore: () => StoreData;
+/** $DEPLOY_LOGIN_CONFIG; in Actions a per-job file under RUNNER_TEMP; else the XDG config dir. */
+export declare function storePath(env: Env, home: string): string;
+export declare class StoreCorruptError extends Error {
+}
+export declare function parseStore(text: string, file: string): StoreData;
+export declare function readStore(file: string): Promise<StoreData>;
+export interface UpdateOptions {
+    /** login may replace an unreadable store, but only after saying so. */
+    replaceCorrupt?: (message: string) => void;
+}
+/** Read-modify-write under the store's lock, replaced atomically. */
+export declare function updateStore<T>(file: string, mutate: (data: StoreData) => T | Promise<T>, opts?: UpdateOptions): Promise<T>;
+/** The target a command acts on: --target, then DEPLOY_LOGIN_TARGET, then the store's current, then "default". */
+export declare function pickTargetName(explicit: string | undefined, env: Env, data: StoreData): string;

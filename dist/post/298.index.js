@@ -1,0 +1,107 @@
+export const id = 298;
+export const ids = [298];
+export const modules = {
+
+/***/ 1298:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   escapedPackageName: () => (/* binding */ escapedPackageName),
+/* harmony export */   npmRegistry: () => (/* binding */ npmRegistry)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
+/* harmony import */ var _responses_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6613);
+
+
+/**
+ * An npm registry (npmjs.org, verdaccio, Nexus, Artifactory...), `url` = the registry URL.
+ *  - password: npm's legacy login, `PUT {registry}/-/user/org.couchdb.user:NAME` with the user's
+ *    Basic credentials (what `npm login --auth-type=legacy` ends with) -> `{token}`. An existing
+ *    account is never created: without Basic the registry would treat the PUT as a sign-up.
+ *  - token: an npm access token, stored as is.
+ *  - oidc: npm trusted publishing (npm/cli `lib/utils/oidc.js`): the CI's JWT for audience
+ *    `npm:<registry host>` goes to `POST {registry}/-/npm/v1/oidc/token/exchange/package/<name>`
+ *    as a bearer, and the answer's `{token}` is a short-lived publish token for that one package.
+ * The default format is npmrc (`//host/path/:_authToken=`).
+ */
+const npmRegistry = {
+    name: 'npm-registry',
+    methods: ['password', 'token', 'oidc'],
+    async obtain(spec, creds, deps) {
+        if (spec.method === 'token') {
+            return (0,_responses_js__WEBPACK_IMPORTED_MODULE_1__/* .grantOf */ .od)(creds.token, 'the token input', deps.now(), { username: spec.username });
+        }
+        if (spec.method === 'password')
+            return legacyLogin(spec, spec.username ?? '', creds.password ?? '', deps);
+        return trustedPublishing(spec, deps);
+    },
+};
+function json(res) {
+    return (0,_responses_js__WEBPACK_IMPORTED_MODULE_1__/* .parseJsonObject */ .dw)(res);
+}
+async function legacyLogin(spec, name, password, deps) {
+    const what = `the npm registry ${spec.url}`;
+    const res = await deps.http.request({
+        method: 'PUT',
+        url: `${spec.url}/-/user/org.couchdb.user:${encodeURIComponent(name)}`,
+        what,
+        insecure: spec.insecure,
+        headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            authorization: `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`,
+        },
+        body: JSON.stringify({
+            _id: `org.couchdb.user:${name}`,
+            name,
+            password,
+            type: 'user',
+            roles: [],
+            date: new Date(deps.now()).toISOString(),
+        }),
+    });
+    const otp = /otp/i.test(res.headers['www-authenticate'] ?? '') || /one-time pass/i.test(res.text);
+    if (res.status === 401 && otp) {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .needsLogin */ .$0)(`${what} wants a one-time password (two-factor authentication), which a CI login cannot give: use an access token (method token) or trusted publishing (method oidc).`);
+    }
+    const body = (0,_responses_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureOk */ .B4)(res, what);
+    return (0,_responses_js__WEBPACK_IMPORTED_MODULE_1__/* .grantOf */ .od)(body.token, what, deps.now(), { username: name });
+}
+/** `@scope/name` -> `@scope%2fname`, as npm-package-arg's escapedName. */
+function escapedPackageName(name) {
+    return name.replace('/', '%2f');
+}
+async function trustedPublishing(spec, deps) {
+    const pkg = typeof spec.options.package === 'string' ? spec.options.package : '';
+    if (!pkg) {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .invalidInput */ .aY)('npm trusted publishing (protocol npm-registry, method oidc) is per package: give the package name with --package (Action input `package`).');
+    }
+    const registry = new URL(spec.url);
+    // resolveTarget defaults the audience to the URL's origin; npm's is `npm:<registry host>`.
+    const audience = spec.audience === registry.origin ? `npm:${registry.hostname}` : spec.audience;
+    const idToken = await deps.idToken(audience);
+    deps.secrets.add(idToken);
+    const what = `npm trusted publishing at ${spec.url}`;
+    const res = await deps.http.request({
+        method: 'POST',
+        url: `${spec.url}/-/npm/v1/oidc/token/exchange/package/${escapedPackageName(pkg)}`,
+        what,
+        insecure: spec.insecure,
+        headers: { authorization: `Bearer ${idToken}`, accept: 'application/json' },
+        body: '',
+    });
+    if (res.status === 404) {
+        const { text } = (0,_responses_js__WEBPACK_IMPORTED_MODULE_1__/* .errorReason */ .jf)(json(res));
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .invalidInput */ .aY)(`${what} has no trusted publisher for "${pkg}"${text ? ` (${text})` : ''}: add one for this repository and workflow in the package's settings, and check --package and the registry url.`);
+    }
+    if (res.status < 200 || res.status >= 300)
+        throw (0,_responses_js__WEBPACK_IMPORTED_MODULE_1__/* .rejection */ .cz)(res, what);
+    const body = (0,_responses_js__WEBPACK_IMPORTED_MODULE_1__/* .ensureOk */ .B4)(res, what);
+    return (0,_responses_js__WEBPACK_IMPORTED_MODULE_1__/* .grantOf */ .od)(body.token, what, deps.now());
+}
+
+
+/***/ })
+
+};
