@@ -91,6 +91,13 @@ gate('docker-registry (docker-registry + skopeo)', registryPeer.available())(
       expect(cfg.auths[reg.host]).toEqual({ auth: b64(`ciuser:${CANARY.password}`) });
       expect(cfg.auths['ghcr.io']).toEqual({ auth: 'bWU6bXktb3duLXBhdA==' });
       expect(fs.statSync(config()).mode & 0o777).toBe(0o600);
+      // The password must sit in config.json (docker has no other way) but never in our store.
+      expect(p.stored('reg')).toMatchObject({ token: '', tokenInToolFileOnly: true });
+      const storeText = fs.readFileSync(path.join(home, 'deploy-login', 'credentials.json'), 'utf8');
+      expect(storeText).not.toContain(CANARY.password);
+      expect(storeText).not.toContain(b64(`ciuser:${CANARY.password}`));
+      const token = await p.cli(['token', '--target', 'reg']);
+      expect([token.code, token.stdout]).toEqual([2, '']);
 
       await push('reg', reg.host, 'success');
       expect((await p.cli(['logout', '--target', 'reg'])).code).toBe(0);

@@ -17,7 +17,11 @@ export function storedTargetsProblem(targets: Record<string, unknown>): string |
       return `${t} is not a valid target name`;
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return `${t} is not an object`;
     const e = raw as Record<string, unknown>;
-    if (typeof e.token !== 'string' || e.token === '') return `${t} has no token`;
+    // A Basic-auth registry's password lives only in its tool file: the store keeps an empty token.
+    if (typeof e.token !== 'string' || (e.token === '' && e.tokenInToolFileOnly !== true))
+      return `${t} has no token`;
+    if (e.tokenInToolFileOnly !== undefined && typeof e.tokenInToolFileOnly !== 'boolean')
+      return `${t} has a "tokenInToolFileOnly" that is not true or false`;
     if (!isHttpUrl(e.url)) return `${t} has no valid "url"`;
     if (!(PROTOCOLS as readonly unknown[]).includes(e.protocol)) return `${t} has no valid "protocol"`;
     if (e.method === 'auto' || !(METHODS as readonly unknown[]).includes(e.method))
