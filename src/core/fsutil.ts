@@ -1,8 +1,22 @@
-import { constants, promises as fs } from 'node:fs';
+import { constants } from 'node:fs';
+import { localfs as fs } from './localfs.js';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { invalidInput } from './errors.js';
+
+/**
+ * A hex nonce for temp and lock file names. They only need to differ between concurrent writers
+ * (O_EXCL and link() catch the rare clash), not to be unguessable, so Math.random serves and
+ * start-up skips loading node:crypto (~5 ms).
+ */
+export function nonce(bytes: number): string {
+  let out = '';
+  while (out.length < bytes * 2)
+    out += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
+  return out.slice(0, bytes * 2);
+}
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
@@ -93,7 +107,7 @@ async function writeWhole(file: string, content: string, mode: number, durable: 
   const dir = path.dirname(file);
   await ensureDir(dir);
   await refuseSymlink(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${nonce(6)}.tmp`);
   const handle = await fs.open(
     tmp,
     constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
@@ -129,7 +143,9 @@ export interface LockOptions {
   staleMs?: number;
 }
 
-const HOST = os.hostname();
+/** This host's name, read when a lock is first taken (os costs start-up time on runs that take none). */
+let hostName: string | undefined;
+const HOST = (): string => (hostName ??= os.hostname());
 
 function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -189,7 +205,7 @@ export async function withFileLock<T>(
     if (!waited) throw lockedError(file, lock);
 
     await onFile(file, 'locked', () => ensureDir(path.dirname(file)));
-    const me = `${process.pid}:${HOST}:${randomBytes(6).toString('hex')}`;
+    const me = `${process.pid}:${HOST()}:${nonce(6)}`;
     await onFile(file, 'locked', () => acquire(lock, me, { file, started, timeoutMs, staleMs }));
     await sweepLitter(path.dirname(lock));
     const heartbeat = setInterval(
@@ -219,7 +235,7 @@ async function acquire(
   o: { file: string; started: number; timeoutMs: number; staleMs: number },
 ): Promise<void> {
   // Write the owner into a private file first, then link it into place: the lock never exists empty.
-  const draft = `${lock}.${randomBytes(6).toString('hex')}.tmp`;
+  const draft = `${lock}.${nonce(6)}.tmp`;
   await fs.writeFile(draft, me, { mode: FILE_MODE, flag: 'wx' });
   try {
     let delay = 2;
@@ -297,13 +313,13 @@ export async function sweepLitter(dir: string, now = Date.now()): Promise<string
 /** A `.breaking` marker holds "pid:host[:nonce]": dead when that process lived on this host and is gone. */
 function breakerIsDead(content: string | undefined): boolean {
   const [pid, host] = (content ?? '').split(':');
-  return !!pid && host === HOST && !pidAlive(Number(pid));
+  return !!pid && host === HOST() && !pidAlive(Number(pid));
 }
 
 /** Owner "pid:host:nonce" (older versions wrote "pid:nonce"): dead when it lived on this host and is gone. */
 function ownerIsDead(content: string): boolean {
   const [pid, host, nonce] = content.split(':');
-  const sameHost = nonce === undefined || host === HOST;
+  const sameHost = nonce === undefined || host === HOST();
   return sameHost && !pidAlive(Number(pid));
 }
 
@@ -350,7 +366,7 @@ async function breakIfStale(lock: string, staleMs: number, draft: string, me: st
     const now = await fs.stat(lock, { bigint: true }).catch(() => undefined);
     if (!now || now.ino !== seen.ino || now.dev !== seen.dev) return true; // replaced since: look again
     if (!dead && Date.now() - Number(now.mtimeMs) <= staleMs) return false; // its owner touched it since
-    const grave = `${lock}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+    const grave = `${lock}.stale.${process.pid}.${nonce(4)}`;
     try {
       await fs.rename(lock, grave);
       const moved = await fs.stat(grave, { bigint: true }).catch(() => undefined);

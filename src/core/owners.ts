@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { localfs as fs } from './localfs.js';
 import path from 'node:path';
 import { readIfExists, removeFile, writeFileAtomic } from './fsutil.js';
 import { parseJsonSafely } from './redact.js';

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { localfs as fs } from './localfs.js';
 import type { CoreContext } from './context.js';
 import { invalidInput, needsLogin } from './errors.js';
 import { writerFor } from './formats/index.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { promises as fs } from 'node:fs';
+import { localfs as fs } from './localfs.js';
 import { invalidInput } from './errors.js';
 import { readIfExists, withFileLock, writeFileAtomic } from './fsutil.js';
 import { parseJsonSafely } from './redact.js';

@@ -1,0 +1,56 @@
+import * as fsSync from 'node:fs';
+
+/**
+ * The slice of `fs.promises` the store and the lock use, done with synchronous calls. Every file
+ * here is small and local: a synchronous call costs microseconds, while each promise call is a
+ * thread-pool round trip (and the first one loads `fs/promises`), which made a login's two dozen
+ * file operations cost more than its network exchange. Errors still arrive as rejected promises,
+ * so callers keep `await` and `.catch` as they would with `fs.promises`.
+ */
+type Sync<T> = () => T;
+const run = <T>(fn: Sync<T>): Promise<T> => {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+};
+
+export interface LocalFileHandle {
+  writeFile(data: string, encoding: BufferEncoding): Promise<void>;
+  readFile(encoding: BufferEncoding): Promise<string>;
+  chmod(mode: number): Promise<void>;
+  sync(): Promise<void>;
+  stat(opts: { bigint: true }): Promise<fsSync.BigIntStats>;
+  close(): Promise<void>;
+}
+
+function handle(fd: number): LocalFileHandle {
+  return {
+    writeFile: (data, encoding) => run(() => void fsSync.writeFileSync(fd, data, encoding)),
+    readFile: (encoding) => run(() => fsSync.readFileSync(fd, encoding)),
+    chmod: (mode) => run(() => fsSync.fchmodSync(fd, mode)),
+    sync: () => run(() => fsSync.fsyncSync(fd)),
+    stat: () => run(() => fsSync.fstatSync(fd, { bigint: true })),
+    close: () => run(() => fsSync.closeSync(fd)),
+  };
+}
+
+export const localfs = {
+  lstat: (p: string) => run(() => fsSync.lstatSync(p)),
+  stat: ((p: string, opts?: { bigint: true }) => run(() => fsSync.statSync(p, opts as never))) as {
+    (p: string): Promise<fsSync.Stats>;
+    (p: string, opts: { bigint: true }): Promise<fsSync.BigIntStats>;
+  },
+  mkdir: (p: string, opts: fsSync.MakeDirectoryOptions) => run(() => void fsSync.mkdirSync(p, opts)),
+  readFile: (p: string, encoding: BufferEncoding) => run(() => fsSync.readFileSync(p, encoding)),
+  writeFile: (p: string, data: string, opts: fsSync.WriteFileOptions) =>
+    run(() => fsSync.writeFileSync(p, data, opts)),
+  open: (p: string, flags: string | number, mode?: number) =>
+    run(() => handle(fsSync.openSync(p, flags, mode))),
+  rm: (p: string, opts?: fsSync.RmOptions) => run(() => fsSync.rmSync(p, opts)),
+  rename: (from: string, to: string) => run(() => fsSync.renameSync(from, to)),
+  link: (from: string, to: string) => run(() => fsSync.linkSync(from, to)),
+  readdir: (p: string) => run(() => fsSync.readdirSync(p)),
+  utimes: (p: string, atime: Date, mtime: Date) => run(() => fsSync.utimesSync(p, atime, mtime)),
+};
