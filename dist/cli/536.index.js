@@ -13,6 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: isCi, notInteractiveBecause
 
+// EXTERNAL MODULE: ./src/core/context.ts + 1 modules
+var context = __webpack_require__(3183);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/login.ts
@@ -202,6 +204,16 @@ class DevicePrompt {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/device.ts
+/**
+ * `deploy-login login --method device`: interactively on a terminal, or in two non-interactive
+ * steps for programs (SIP 007): `--get-device-code` prints the code, `--check-device-code CODE`
+ * polls once and stores the credential when the code was approved.
+ *
+ * The two steps keep no state between them: the second call is given the same --url, --protocol,
+ * --target, --client-id and --format flags as the first, plus the device code. Nothing half-secret
+ * waits in the store for a person who may never approve it.
+ */
+
 
 
 
@@ -224,16 +236,7 @@ function notInteractiveBecause(env) {
         return 'stdout is not a terminal';
     return undefined;
 }
-function depsOf(ctx) {
-    return {
-        http: ctx.http,
-        idToken: ctx.idToken,
-        secrets: ctx.secrets,
-        env: ctx.env,
-        now: ctx.now,
-        log: ctx.log,
-    };
-}
+const depsOf = context/* protocolDeps */.nq;
 async function deviceFlowFor(spec, creds, ctx) {
     const protocol = await (0,protocols/* protocolFor */.i)(spec);
     if (!protocol.device) {

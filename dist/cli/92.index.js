@@ -502,7 +502,7 @@ async function loginTargetsFile(cli, v) {
     const json = v.json === true;
     const results = await loginMany(items, ctx, {
         concurrency,
-        contextFor: (item, sink, shared) => (0,context/* createContext */.q)({
+        contextFor: (item, sink, shared) => (0,context/* createContext */.q6)({
             ...shared,
             env,
             home: ctx.home,

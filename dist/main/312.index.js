@@ -497,7 +497,7 @@ async function many_loginMany(inputs, ctx, state) {
     runner/* info */.pq(`deploy-login: logging in to ${items.length} target${items.length === 1 ? '' : 's'}, ${Math.min(concurrency, items.length)} at a time.`);
     const results = await loginMany(items, ctx, {
         concurrency,
-        contextFor: (_item, sink, shared) => (0,context/* createContext */.q)({
+        contextFor: (_item, sink, shared) => (0,context/* createContext */.q6)({
             ...shared,
             env,
             home: ctx.home,

@@ -42,7 +42,7 @@ function formatContext(ctx, spec, grant) {
         env: ctx.env,
         home: ctx.home,
         platform: ctx.platform,
-        storeDir: (0,_context_js__WEBPACK_IMPORTED_MODULE_1__/* .storeDir */ .r)(ctx),
+        storeDir: (0,_context_js__WEBPACK_IMPORTED_MODULE_1__/* .storeDir */ .rT)(ctx),
     };
 }
 /**
@@ -58,14 +58,7 @@ async function obtainGrant(spec, creds, ctx) {
         ctx.secrets.add(s);
     checkFormats(spec);
     const protocol = await protocolFor(spec);
-    const grant = await protocol.obtain(spec, creds, {
-        http: ctx.http,
-        idToken: ctx.idToken,
-        secrets: ctx.secrets,
-        env: ctx.env,
-        now: ctx.now,
-        log: ctx.log,
-    });
+    const grant = await protocol.obtain(spec, creds, protocolDeps(ctx));
     ctx.secrets.add(grant.token);
     ctx.secrets.add(grant.refreshToken);
     return grant;

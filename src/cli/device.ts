@@ -7,12 +7,12 @@
  * --target, --client-id and --format flags as the first, plus the device code. Nothing half-secret
  * waits in the store for a person who may never approve it.
  */
-import type { CoreContext } from '../core/context.js';
+import { protocolDeps, type CoreContext } from '../core/context.js';
 import { invalidInput, toFailure } from '../core/errors.js';
 import { checkFormats, saveGrant } from '../core/login.js';
 import { DeviceLoginError, hasControlCharacters, pollForGrant } from '../core/protocols/device.js';
 import { protocolFor } from '../core/protocols/index.js';
-import type { DeviceFlow, ProtocolDeps } from '../core/protocols/types.js';
+import type { DeviceFlow } from '../core/protocols/types.js';
 import type { Credentials, TargetSpec } from '../core/target.js';
 import { str, type Values } from './args.js';
 import { printLogin, type Cli } from './commands.js';
@@ -32,16 +32,7 @@ export function notInteractiveBecause(env: Record<string, string | undefined>): 
   return undefined;
 }
 
-function depsOf(ctx: CoreContext): ProtocolDeps {
-  return {
-    http: ctx.http,
-    idToken: ctx.idToken,
-    secrets: ctx.secrets,
-    env: ctx.env,
-    now: ctx.now,
-    log: ctx.log,
-  };
-}
+const depsOf = protocolDeps;
 
 async function deviceFlowFor(spec: TargetSpec, creds: Credentials, ctx: CoreContext): Promise<DeviceFlow> {
   const protocol = await protocolFor(spec);

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { HttpClient, httpOptionsFromEnv, type HttpResponse } from './http.js';
 import { ciIdTokenFetcher, type OidcOptions } from './oidc.js';
-import type { IdTokenFetcher } from './protocols/types.js';
+import type { IdTokenFetcher, ProtocolDeps } from './protocols/types.js';
 import { SecretRegistry } from './redact.js';
 import { storePath, type Env } from './store.js';
 
@@ -52,3 +52,15 @@ export function createContext(overrides: ContextOverrides = {}): CoreContext {
 }
 
 export const storeDir = (ctx: CoreContext): string => path.dirname(ctx.storePath);
+
+/** What a protocol may use of the context: the same for login, refresh and the device flow. */
+export function protocolDeps(ctx: CoreContext): ProtocolDeps {
+  return {
+    http: ctx.http,
+    idToken: ctx.idToken,
+    secrets: ctx.secrets,
+    env: ctx.env,
+    now: ctx.now,
+    log: ctx.log,
+  };
+}

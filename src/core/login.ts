@@ -1,7 +1,7 @@
 import { invalidInput } from './errors.js';
 import type { CoreContext } from './context.js';
 import { clockWarnings } from './jwt.js';
-import { storeDir } from './context.js';
+import { protocolDeps, storeDir } from './context.js';
 import { writerFor } from './formats/index.js';
 import { protocolFor } from './protocols/index.js';
 import type { Grant } from './protocols/types.js';
@@ -60,14 +60,7 @@ export async function obtainGrant(spec: TargetSpec, creds: Credentials, ctx: Cor
   for (const s of [creds.password, creds.token, creds.clientSecret]) ctx.secrets.add(s);
   checkFormats(spec);
   const protocol = await protocolFor(spec);
-  const grant = await protocol.obtain(spec, creds, {
-    http: ctx.http,
-    idToken: ctx.idToken,
-    secrets: ctx.secrets,
-    env: ctx.env,
-    now: ctx.now,
-    log: ctx.log,
-  });
+  const grant = await protocol.obtain(spec, creds, protocolDeps(ctx));
   ctx.secrets.add(grant.token);
   ctx.secrets.add(grant.refreshToken);
   return grant;

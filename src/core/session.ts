@@ -1,5 +1,5 @@
 import { localfs as fs } from './localfs.js';
-import type { CoreContext } from './context.js';
+import { protocolDeps, type CoreContext } from './context.js';
 import { invalidInput, needsLogin } from './errors.js';
 import { writerFor } from './formats/index.js';
 import { isExpired } from './jwt.js';
@@ -131,14 +131,7 @@ export async function refresh(
   const grant = await protocol.refresh(
     { spec, token: entry.token, refreshToken: entry.refreshToken },
     creds,
-    {
-      http: ctx.http,
-      idToken: ctx.idToken,
-      secrets: ctx.secrets,
-      env: ctx.env,
-      now: ctx.now,
-      log: ctx.log,
-    },
+    protocolDeps(ctx),
   );
   ctx.secrets.add(grant.token);
   ctx.secrets.add(grant.refreshToken);

@@ -1,6 +1,6 @@
 import { HttpClient, type HttpResponse } from './http.js';
 import { type OidcOptions } from './oidc.js';
-import type { IdTokenFetcher } from './protocols/types.js';
+import type { IdTokenFetcher, ProtocolDeps } from './protocols/types.js';
 import { SecretRegistry } from './redact.js';
 import { type Env } from './store.js';
 /** Everything the core needs from the outside world, injected so tests and shells can vary it. */
@@ -24,3 +24,5 @@ export interface ContextOverrides extends Partial<CoreContext> {
 }
 export declare function createContext(overrides?: ContextOverrides): CoreContext;
 export declare const storeDir: (ctx: CoreContext) => string;
+/** What a protocol may use of the context: the same for login, refresh and the device flow. */
+export declare function protocolDeps(ctx: CoreContext): ProtocolDeps;

@@ -1,4 +1,4 @@
-import type { CoreContext } from './context.js';
+import { type CoreContext } from './context.js';
 import { type StoreData, type StoredTarget } from './store.js';
 import { type Credentials, type TargetSpec } from './target.js';
 export type CredentialState = 'valid' | 'expired' | 'missing';
