@@ -13,8 +13,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _core_session_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6891);
 /* harmony import */ var _core_store_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6878);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6890);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1604);
-/* harmony import */ var _relogin_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9640);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1604);
+/* harmony import */ var _relogin_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9640);
 
 
 
@@ -36,7 +36,7 @@ async function refreshCommand(cli, argv) {
     if (!entry.refreshToken) {
         throw (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .needsLogin */ .$0)(`Target "${name}" has no refresh token (its ${entry.protocol} ${entry.method} login did not give one): log in again.`);
     }
-    const creds = (0,_relogin_js__WEBPACK_IMPORTED_MODULE_4__/* .environmentCredentials */ .S)(cli.env);
+    const creds = (0,_relogin_js__WEBPACK_IMPORTED_MODULE_5__/* .environmentCredentials */ .S)(cli.env);
     for (const s of Object.values(creds))
         cli.ctx.secrets.add(s);
     cli.ctx.secrets.add(entry.token);
@@ -53,7 +53,7 @@ async function refreshCommand(cli, argv) {
         return 0;
     }
     const exp = fresh.expiresAt ? `; it expires ${fresh.expiresAt}` : '';
-    cli.io.err(`${(0,_io_js__WEBPACK_IMPORTED_MODULE_5__/* .paint */ .nI)(cli.io, 'green', 'Refreshed')} the token for "${name}" (${fresh.url})${exp}.\n`);
+    cli.io.err(`${(0,_io_js__WEBPACK_IMPORTED_MODULE_4__/* .paint */ .nI)(cli.io, 'green', 'Refreshed')} the token for "${name}" (${fresh.url})${exp}.\n`);
     return 0;
 }
 

@@ -1,3 +1,4 @@
+import { fstatSync, writeSync } from 'node:fs';
 import type { SecretRegistry } from '../core/redact.js';
 
 /** Every byte we print goes through the secret registry first. */
@@ -7,12 +8,44 @@ export interface Output {
   color: boolean;
 }
 
+/**
+ * Write straight to the file descriptor: a CLI prints a few lines and exits, and building
+ * process.stdout/stderr (a tty, pipe or file stream) costs more start-up time than the writes.
+ * A descriptor someone left non-blocking (EAGAIN) falls back to the stream.
+ */
+function writer(fd: 1 | 2): (text: string) => void {
+  let stream = false;
+  return (text) => {
+    if (!stream) {
+      try {
+        let buf = Buffer.from(text);
+        while (buf.length > 0) buf = buf.subarray(writeSync(fd, buf));
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+        stream = true;
+      }
+    }
+    (fd === 1 ? process.stdout : process.stderr).write(text);
+  };
+}
+
+/** A terminal is a character device; only then is the (costlier) tty check worth making. */
+function isTerminal(fd: number): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice() && !!process.stderr.isTTY;
+  } catch {
+    return false;
+  }
+}
+
 export function createOutput(secrets: SecretRegistry, env: Record<string, string | undefined>): Output {
-  const color = !!process.stderr.isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
+  const out = writer(1);
+  const err = writer(2);
   return {
-    out: (t) => void process.stdout.write(secrets.redact(t)),
-    err: (t) => void process.stderr.write(secrets.redact(t)),
-    color,
+    out: (t) => out(secrets.redact(t)),
+    err: (t) => err(secrets.redact(t)),
+    color: !env.NO_COLOR && env.TERM !== 'dumb' && isTerminal(2),
   };
 }
 
