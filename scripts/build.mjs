@@ -26,7 +26,7 @@ const only = args.filter((a, i) => i !== outAt && i !== outAt + 1);
  * `N:e=>{e.exports=R(import.meta.url)("node:crypto")}`, evaluated at start-up; this swaps the export
  * for a proxy that loads the built-in on first property access. Sources keep ordinary static imports.
  */
-const DEFERRED_BUILTINS = ['node:crypto', 'node:child_process', 'node:os'];
+const DEFERRED_BUILTINS = ['node:crypto', 'node:child_process', 'node:os', 'node:tty'];
 function deferBuiltins(code) {
   return code.replace(
     /([\w$]+)\.exports=([\w$]+)\(import\.meta\.url\)\("(node:[a-z_]+)"\)/g,

@@ -29,8 +29,8 @@ var args = __webpack_require__(6890);
 var commands = __webpack_require__(1339);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
-// EXTERNAL MODULE: ./src/cli/io.ts
-var cli_io = __webpack_require__(1604);
+// EXTERNAL MODULE: ./src/cli/io.ts + 1 modules
+var cli_io = __webpack_require__(7330);
 ;// CONCATENATED MODULE: ./src/cli/device-ui.ts
 /**
  * What a person at a terminal sees during a device login: the code, the URL, "press Enter to open

@@ -439,8 +439,8 @@ async function preferFirst(store, results) {
 
 // EXTERNAL MODULE: ./src/cli/args.ts + 1 modules
 var args = __webpack_require__(6890);
-// EXTERNAL MODULE: ./src/cli/io.ts
-var io = __webpack_require__(1604);
+// EXTERNAL MODULE: ./src/cli/io.ts + 1 modules
+var io = __webpack_require__(7330);
 // EXTERNAL MODULE: ./src/cli/login-extras.ts
 var login_extras = __webpack_require__(6203);
 ;// CONCATENATED MODULE: ./src/cli/many.ts

@@ -1,4 +1,5 @@
 import { fstatSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import type { SecretRegistry } from '../core/redact.js';
 
 /** Every byte we print goes through the secret registry first. */
@@ -33,7 +34,7 @@ function writer(fd: 1 | 2): (text: string) => void {
 /** A terminal is a character device; only then is the (costlier) tty check worth making. */
 function isTerminal(fd: number): boolean {
   try {
-    return fstatSync(fd).isCharacterDevice() && !!process.stderr.isTTY;
+    return fstatSync(fd).isCharacterDevice() && isatty(fd);
   } catch {
     return false;
   }
