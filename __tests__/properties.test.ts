@@ -1082,12 +1082,16 @@ async function mainInProcess(
   try {
     // A real process can hold no NUL in its argv or environment (execve refuses): nor do these.
     const clean = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, noNul(String(v))]));
-    const code = await main(argv.map(noNul), {
-      HOME: path.join(root, 'home'),
-      XDG_CONFIG_HOME: path.join(root, 'xdg'),
-      NO_COLOR: '1',
-      ...clean,
-    });
+    const code = await main(
+      argv.map(noNul),
+      {
+        HOME: path.join(root, 'home'),
+        XDG_CONFIG_HOME: path.join(root, 'xdg'),
+        NO_COLOR: '1',
+        ...clean,
+      },
+      { out: (t) => (out += t), err: (t) => (err += t) },
+    );
     return { code, out, err };
   } finally {
     o.mockRestore();

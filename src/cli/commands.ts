@@ -27,7 +27,7 @@ import {
   str,
   type Values,
 } from './args.js';
-import { createOutput, humanDuration, paint, readStdin, type Output } from './io.js';
+import { createOutput, type Sinks, humanDuration, paint, readStdin, type Output } from './io.js';
 import { relogin } from './relogin.js';
 import { contextFor, withLoginExtras } from './login-extras.js';
 
@@ -37,9 +37,9 @@ export interface Cli {
   env: Record<string, string | undefined>;
 }
 
-export function createCli(env = process.env): Cli {
+export function createCli(env = process.env, sinks?: Sinks): Cli {
   const secrets = new SecretRegistry();
-  const io = createOutput(secrets, env);
+  const io = createOutput(secrets, env, sinks);
   const ctx = createContext({
     env,
     secrets,

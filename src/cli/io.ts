@@ -40,9 +40,18 @@ function isTerminal(fd: number): boolean {
   }
 }
 
-export function createOutput(secrets: SecretRegistry, env: Record<string, string | undefined>): Output {
-  const out = writer(1);
-  const err = writer(2);
+/** Where printed text goes; by default the process's descriptors (tests and embedders pass their own). */
+export interface Sinks {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export function createOutput(
+  secrets: SecretRegistry,
+  env: Record<string, string | undefined>,
+  sinks: Sinks = { out: writer(1), err: writer(2) },
+): Output {
+  const { out, err } = sinks;
   return {
     out: (t) => out(secrets.redact(t)),
     err: (t) => err(secrets.redact(t)),

@@ -1,3 +1,4 @@
+import type { Sinks } from './io.js';
 import { toFailure } from '../core/errors.js';
 import {
   createCli,
@@ -35,10 +36,10 @@ const help = async () => (await import('./help.js')).HELP;
 const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, '?');
 
 /** The whole CLI: parse, dispatch, and turn every error into one line and the contract's exit code. */
-export async function main(argv: string[], env = process.env): Promise<number> {
+export async function main(argv: string[], env = process.env, sinks?: Sinks): Promise<number> {
   let cli: Cli;
   try {
-    cli = createCli(env);
+    cli = createCli(env, sinks);
   } catch (err) {
     // The environment itself is wrong (e.g. DEPLOY_LOGIN_TIMEOUT_SECONDS=abc): say so, exit 2, not "a bug".
     const f = toFailure(err);
