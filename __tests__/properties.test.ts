@@ -28,7 +28,7 @@ import { protocolFor } from '../src/core/protocols';
 import type { Protocol, ProtocolDeps } from '../src/core/protocols/types';
 import { SecretRegistry } from '../src/core/redact';
 import { describe as describeTarget, specOf } from '../src/core/session';
-import { parseStore } from '../src/core/store';
+import { parseStore, pickTargetName } from '../src/core/store';
 import {
   actionLabel,
   FORMATS,
@@ -1214,7 +1214,7 @@ test('the built CLI: random argv, environment and stdin, as real processes', asy
   expect(failures).toEqual([]);
 }, 120_000);
 
-test('the built CLI on corrupted stores: status names the file (exit 2), login replaces it with a warning', async () => {
+test('the built CLI on corrupted stores: status and targets name the file (exit 2), login replaces it with a warning', async () => {
   const cases = fc.sample(
     storeTextArb.filter((t) => {
       try {
@@ -1229,7 +1229,7 @@ test('the built CLI on corrupted stores: status names the file (exit 2), login r
   const failures: string[] = [];
   let i = 0;
   await pool(cases, 4, async (text) => {
-    counts.processes += 2;
+    counts.processes += 3;
     const file = path.join(root, 'corrupted', `c${i++}`, 'credentials.json');
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, text, { mode: 0o600 });
@@ -1238,8 +1238,21 @@ test('the built CLI on corrupted stores: status names the file (exit 2), login r
       DEPLOY_LOGIN_CONFIG: file,
       DEPLOY_LOGIN_TOKEN: CANARY.token,
     });
+    // `targets` checks every entry; `status` every entry's shape and its own target in full
+    // (store-check.ts), so it exits 2 exactly when that scoped check fails.
+    const listed = await runCli(['targets'], { env });
+    if (listed.code !== 2 || !listed.stderr.includes(file))
+      failures.push(`targets on ${JSON.stringify(text).slice(0, 80)}: exit ${listed.code}: ${listed.stderr}`);
+    let statusBroken = false;
+    try {
+      parseStore(text, 'x', (d) => pickTargetName(undefined, {}, d));
+    } catch {
+      statusBroken = true;
+    }
     const status = await runCli(['status'], { env });
-    if (status.code !== 2 || !status.stderr.includes(file))
+    if (
+      statusBroken ? status.code !== 2 || !status.stderr.includes(file) : ![0, 3].includes(status.code ?? -1)
+    )
       failures.push(`status on ${JSON.stringify(text).slice(0, 80)}: exit ${status.code}: ${status.stderr}`);
     const login = await runCli(['login', '--method', 'token', '--url', `http://127.0.0.1:${PORT}`], { env });
     if (login.code !== 0 || !login.stderr.includes(file) || !/warning/.test(login.stderr))

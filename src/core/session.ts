@@ -55,7 +55,7 @@ export function needsLoginError(s: TargetStatus): Error {
 }
 
 export async function status(ctx: CoreContext, explicit?: string): Promise<TargetStatus> {
-  const data = await readStore(ctx.storePath);
+  const data = await readStore(ctx.storePath, (d) => pickTargetName(explicit, ctx.env, d));
   const name = pickTargetName(explicit, ctx.env, data);
   return describe(name, data.targets[name], data, ctx.now());
 }
@@ -104,7 +104,7 @@ export async function usableCredential(
   explicit: string | undefined,
   opts: { refresh?: boolean; creds?: Credentials } = {},
 ): Promise<{ name: string; entry: StoredTarget }> {
-  const data = await readStore(ctx.storePath);
+  const data = await readStore(ctx.storePath, (d) => pickTargetName(explicit, ctx.env, d));
   const name = pickTargetName(explicit, ctx.env, data);
   const entry = data.targets[name];
   const s = describe(name, entry, data, ctx.now());

@@ -7,4 +7,4 @@
  * Returns the reason the store cannot be used, or undefined. Missing optional lists are filled in.
  * Fields this version does not know are left alone (a newer version may have written them).
  */
-export declare function storedTargetsProblem(targets: Record<string, unknown>): string | undefined;
+export declare function storedTargetsProblem(targets: Record<string, unknown>, deepOnly?: string): string | undefined;
