@@ -436,10 +436,11 @@ describe('plain http:// and redirects', () => {
         await login(['--url', target.url, '--token-endpoint', `http://${HOST}/oauth/token`]),
         await login(['--url', `http://${HOST}`], { ...env, DEPLOY_LOGIN_ALLOW_HTTP: 'yes' }),
       ];
-      for (const r of refused) {
-        expect(r.code).toBe(2);
-        expect(r.stderr).toMatch(/http:\/\//);
-      }
+      for (const r of refused) expect(r.code).toBe(2);
+      expect(refused[0]!.stderr).toMatch(/http:\/\//);
+      expect(refused[1]!.stderr).toMatch(/http:\/\//);
+      // Booleans are only true/false: "yes" is refused as a bad value, not taken as either.
+      expect(refused[2]!.stderr).toMatch(/DEPLOY_LOGIN_ALLOW_HTTP must be "true" or "false", not "yes"/);
       expect(proxy.seen).toEqual([]);
       // Allowed explicitly: the request goes out (through the proxy, to the dev target).
       const allowed = await login(

@@ -252,6 +252,11 @@ describe('http settings', () => {
     expect(() => httpOptionsFromEnv({ DEPLOY_LOGIN_TIMEOUT_SECONDS: '-1' })).toThrow(
       /DEPLOY_LOGIN_TIMEOUT_SECONDS/,
     );
+    // Booleans accept only true/false: "yes" must not quietly mean "no".
+    expect(() => httpOptionsFromEnv({ DEPLOY_LOGIN_ALLOW_HTTP: 'yes' })).toThrow(
+      'DEPLOY_LOGIN_ALLOW_HTTP must be "true" or "false", not "yes".',
+    );
+    expect(httpOptionsFromEnv({ DEPLOY_LOGIN_ALLOW_HTTP: 'false' }).allowHttp).toBe(false);
   });
 
   it('parses Retry-After seconds and dates, ignoring junk', () => {
