@@ -302,15 +302,7 @@ async function codeStep(cli, spec, creds, check) {
             return 0;
         }
         const r = await (0,login.saveGrant)(spec, answer.grant, cli.ctx);
-        print({
-            status: 'authorized',
-            target: r.target,
-            url: r.url,
-            method: r.method,
-            expiresAt: r.expiresAt ?? null,
-            credentialsFile: r.storePath,
-            files: r.files.map((f) => ({ format: f.format, path: f.path })),
-        });
+        print({ status: 'authorized', ...(0,commands/* loginSummary */.M2)(r) });
         return 0;
     }
     catch (err) {

@@ -11,7 +11,7 @@ export const modules = {
 /* harmony export */   ou: () => (/* binding */ fillTemplate),
 /* harmony export */   prepareJsonTarget: () => (/* binding */ prepareJsonTarget)
 /* harmony export */ });
-/* unused harmony exports JSON_RECIPES, EXPIRY_KINDS, LOGIN_PLACEHOLDERS, REFRESH_PLACEHOLDERS, RECIPES, cliJsonLabel, hasJsonInput, parseTemplate */
+/* unused harmony exports JSON_RECIPES, EXPIRY_KINDS, LOGIN_PLACEHOLDERS, REFRESH_PLACEHOLDERS, RECIPES, cliJsonLabel, parseTemplate */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
 /* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2258);
 /* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4294);
@@ -81,10 +81,6 @@ const cliJsonLabel = (key) => ({
 })[key];
 /** How each input is named in the Action (`json-login-path`, ...). */
 const actionJsonLabel = (key) => `\`json-${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}\``;
-/** Does this input carry any json-protocol setting at all? */
-function hasJsonInput(input) {
-    return Object.values(input).some((v) => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== ''));
-}
 /**
  * Apply the recipe and the user's overrides to a target's input: returns the input with
  * `protocol: json`, the recipe's default audience when none was given, and `options.json` set to

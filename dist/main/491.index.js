@@ -16,7 +16,6 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   checkBodyForMethod: () => (/* binding */ checkBodyForMethod),
 /* harmony export */   cliJsonLabel: () => (/* binding */ cliJsonLabel),
 /* harmony export */   fillTemplate: () => (/* binding */ fillTemplate),
-/* harmony export */   hasJsonInput: () => (/* binding */ hasJsonInput),
 /* harmony export */   parseTemplate: () => (/* binding */ parseTemplate),
 /* harmony export */   prepareJsonTarget: () => (/* binding */ prepareJsonTarget)
 /* harmony export */ });
@@ -89,10 +88,6 @@ const cliJsonLabel = (key) => ({
 })[key];
 /** How each input is named in the Action (`json-login-path`, ...). */
 const actionJsonLabel = (key) => `\`json-${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}\``;
-/** Does this input carry any json-protocol setting at all? */
-function hasJsonInput(input) {
-    return Object.values(input).some((v) => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== ''));
-}
 /**
  * Apply the recipe and the user's overrides to a target's input: returns the input with
  * `protocol: json`, the recipe's default audience when none was given, and `options.json` set to

@@ -99,7 +99,6 @@ export function addPath(dir: string): void {
   process.env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ''}`;
 }
 
-export const isDebug = (): boolean => process.env.RUNNER_DEBUG === '1';
 export const debug = (message: string): void => issue('debug', message);
 export const info = (message: string): void => void process.stdout.write(message + EOL);
 export const notice = (message: string): void => issue('notice', message);

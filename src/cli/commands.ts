@@ -121,20 +121,21 @@ export async function loginCommand(cli: Cli, argv: string[]): Promise<number> {
   return 0;
 }
 
+/** What a finished login reports in JSON (`login --json`, `--check-device-code`): never the token. */
+export function loginSummary(r: LoginResult) {
+  return {
+    target: r.target,
+    url: r.url,
+    method: r.method,
+    expiresAt: r.expiresAt ?? null,
+    credentialsFile: r.storePath,
+    files: r.files.map((f) => ({ format: f.format, path: f.path })),
+  };
+}
+
 export function printLogin(cli: Cli, r: LoginResult, json: boolean): void {
   if (json) {
-    cli.io.out(
-      JSON.stringify({
-        outcome: 'success',
-        exitCode: 0,
-        target: r.target,
-        url: r.url,
-        method: r.method,
-        expiresAt: r.expiresAt ?? null,
-        credentialsFile: r.storePath,
-        files: r.files.map((f) => ({ format: f.format, path: f.path })),
-      }) + '\n',
-    );
+    cli.io.out(JSON.stringify({ outcome: 'success', exitCode: 0, ...loginSummary(r) }) + '\n');
     return;
   }
   const exp = r.expiresAt ? `, expires ${r.expiresAt}` : '';

@@ -15,7 +15,7 @@ import { protocolFor } from '../core/protocols/index.js';
 import type { DeviceFlow } from '../core/protocols/types.js';
 import type { Credentials, TargetSpec } from '../core/target.js';
 import { str, type Values } from './args.js';
-import { printLogin, type Cli } from './commands.js';
+import { loginSummary, printLogin, type Cli } from './commands.js';
 import { DevicePrompt } from './device-ui.js';
 
 /** CI=true (or any value but false/0) means nobody is at the keyboard, whatever the terminal says. */
@@ -115,15 +115,7 @@ async function codeStep(
       return 0;
     }
     const r = await saveGrant(spec, answer.grant, cli.ctx);
-    print({
-      status: 'authorized',
-      target: r.target,
-      url: r.url,
-      method: r.method,
-      expiresAt: r.expiresAt ?? null,
-      credentialsFile: r.storePath,
-      files: r.files.map((f) => ({ format: f.format, path: f.path })),
-    });
+    print({ status: 'authorized', ...loginSummary(r) });
     return 0;
   } catch (err) {
     const f = toFailure(err);

@@ -27,7 +27,3 @@ export async function protocolFor(
   }
   return protocol;
 }
-
-export function registerProtocol(name: ProtocolName, load: () => Promise<Protocol>): void {
-  LOADERS[name] = load;
-}

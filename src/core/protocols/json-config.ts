@@ -120,11 +120,6 @@ export const cliJsonLabel: JsonLabel = (key) =>
 export const actionJsonLabel: JsonLabel = (key) =>
   `\`json-${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}\``;
 
-/** Does this input carry any json-protocol setting at all? */
-export function hasJsonInput(input: JsonLoginInput): boolean {
-  return Object.values(input).some((v) => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== ''));
-}
-
 /**
  * Apply the recipe and the user's overrides to a target's input: returns the input with
  * `protocol: json`, the recipe's default audience when none was given, and `options.json` set to

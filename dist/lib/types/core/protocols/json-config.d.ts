@@ -58,8 +58,6 @@ export declare const RECIPES: Record<JsonRecipe, Recipe>;
 export declare const cliJsonLabel: JsonLabel;
 /** How each input is named in the Action (`json-login-path`, ...). */
 export declare const actionJsonLabel: JsonLabel;
-/** Does this input carry any json-protocol setting at all? */
-export declare function hasJsonInput(input: JsonLoginInput): boolean;
 /**
  * Apply the recipe and the user's overrides to a target's input: returns the input with
  * `protocol: json`, the recipe's default audience when none was given, and `options.json` set to
