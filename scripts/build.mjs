@@ -2,7 +2,8 @@
 // Deterministic output, so CI can check that the committed dist/ is fresh.
 import ncc from '@vercel/ncc';
 import { execFileSync } from 'node:child_process';
-import { mkdir, rm, writeFile, readdir, chmod } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile, readdir, readFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,51 +22,47 @@ const only = args.filter((a, i) => i !== outAt && i !== outAt + 1);
 
 /**
  * Built-ins that cost milliseconds to load (crypto ~5 ms, child_process ~3 ms with net and dgram,
- * os ~1 ms, on Node 24) but that most runs touch late or never (`status` needs none of them; `login`
- * needs crypto only to write files; os only when HOME is unset). ncc binds each built-in our sources import to a module-table entry
- * `N:e=>{e.exports=R(import.meta.url)("node:crypto")}`, evaluated at start-up; this swaps the export
- * for a proxy that loads the built-in on first property access. Sources keep ordinary static imports.
+ * tty ~4 ms with net and the streams, os ~1 ms, on Node 24) but that most runs touch late or never
+ * (`status` needs none of them; `login` needs crypto only to write files; os only when HOME is
+ * unset). ncc binds each built-in our sources import either to a module-table entry
+ * (`N:e=>{e.exports=R(import.meta.url)("node:crypto")}`, or `require("node:crypto")` in a CommonJS
+ * bundle) or to a constant of a concatenated module (`const o=require("node:tty")`), both evaluated
+ * at start-up; this swaps each for a proxy that loads the built-in on first property access.
+ * Sources keep ordinary static imports.
  */
 const DEFERRED_BUILTINS = ['node:crypto', 'node:child_process', 'node:os', 'node:tty'];
+const lazyBuiltin = (load) =>
+  `(()=>{let m;const l=()=>m??=${load};return new Proxy({},{` +
+  `get:(_,k)=>k==="__esModule"?undefined:l()[k],has:(_,k)=>k in l(),ownKeys:()=>Reflect.ownKeys(l()),` +
+  `getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(l(),k);return d&&{...d,configurable:true}}})})()`;
 function deferBuiltins(code) {
   return code.replace(
-    /([\w$]+)\.exports=([\w$]+)\(import\.meta\.url\)\("(node:[a-z_]+)"\)/g,
-    (whole, mod, req, id) =>
-      DEFERRED_BUILTINS.includes(id)
-        ? `{let m;const l=()=>m??=${req}(import.meta.url)("${id}");${mod}.exports=new Proxy({},{` +
-          `get:(_,k)=>k==="__esModule"?undefined:l()[k],has:(_,k)=>k in l(),ownKeys:()=>Reflect.ownKeys(l()),` +
-          `getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(l(),k);return d&&{...d,configurable:true}}})}`
-        : whole,
+    /(?<![\w$.])((?:[\w$]+\(import\.meta\.url\))|require)\("(node:[a-z_]+)"\)/g,
+    (whole, req, id) => (DEFERRED_BUILTINS.includes(id) ? lazyBuiltin(`${req}("${id}")`) : whole),
   );
 }
 
 /**
- * The CLI's entry, in front of its bundle (cli/deploy-login.js): it turns on Node's compile cache
- * (Node >= 22.1) before the bundle loads, so every later command skips compiling it. The cache
- * directory is private to the user (created 0700, used only if owned by them and closed to others):
- * V8 code read from a directory other users can write would be a way in. Built-ins come from
- * process.getBuiltinModule, which skips the ESM facades of `import`. The Action does not do this: a
- * hosted runner starts each job on a fresh machine, so its cache would always be cold.
+ * The CLI's entry, in front of its bundle (cli/deploy-login.js, CommonJS). A CLI process is short
+ * and most of its own time goes to V8 compiling the functions it calls, lazily, one by one; Node's
+ * compile cache does not help there, as it keeps only what V8 compiled before the bundle ran. So the
+ * entry compiles the bundle itself (vm.Script) with a code cache that it writes after a successful
+ * run, when every function that run needed is compiled: one cache per command, since `login` and
+ * `status` call different code. The cache lives in a directory private to the user (created 0700,
+ * used only if owned by them and closed to others: V8 code read from a directory other users can
+ * write would be a way in), under a name that carries the bundle's hash (V8 checks only the
+ * source's length) and the runtime's version. Anything unexpected falls back to a plain require.
+ * The Action does not do this: a hosted runner starts each job on a fresh machine.
  */
-const CLI_ENTRY = `#!/usr/bin/env node
-try {
-  const get = process.getBuiltinModule;
-  const { enableCompileCache } = get?.('node:module') ?? {};
-  if (enableCompileCache && process.platform !== 'win32' && !process.env.NODE_COMPILE_CACHE) {
-    const fs = get('node:fs');
-    const dir = get('node:path').join(get('node:os').tmpdir(), \`deploy-login-compile-cache-\${process.getuid()}\`);
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = fs.lstatSync(dir);
-    if (st.isDirectory() && st.uid === process.getuid() && (st.mode & 0o077) === 0) enableCompileCache(dir);
-  }
-} catch {}
-await import('./deploy-login.js');
-`;
+const cliEntry = async (hash) =>
+  (await readFile(path.join(root, 'scripts', 'cli-entry.cjs'), 'utf8')).replace('__BUNDLE_HASH__', hash);
 
 for (const [name, entry] of Object.entries(entries)) {
   if (only.length && !only.includes(name)) continue;
   const out = path.join(distDir, name);
   const { code, assets } = await ncc(path.join(root, entry), {
+    // The CLI is CommonJS so that its entry can compile it with a code cache (see cliEntry).
+    esm: name !== 'cli',
     minify: true,
     sourceMap: false,
     quiet: true,
@@ -77,7 +74,9 @@ for (const [name, entry] of Object.entries(entries)) {
   const lean = deferBuiltins(code).replace(/^#!.*\n/, '');
   if (name === 'cli') {
     await writeFile(path.join(out, 'deploy-login.js'), lean);
-    await writeFile(path.join(out, 'index.js'), CLI_ENTRY);
+    const hash = createHash('sha256').update(lean).digest('hex').slice(0, 16);
+    await writeFile(path.join(out, 'index.js'), await cliEntry(hash));
+    await writeFile(path.join(out, 'package.json'), '{ "type": "commonjs" }\n');
   } else {
     await writeFile(path.join(out, 'index.js'), lean);
   }

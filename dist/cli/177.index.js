@@ -1,6 +1,7 @@
-export const id = 177;
-export const ids = [177];
-export const modules = {
+"use strict";
+exports.id = 177;
+exports.ids = [177];
+exports.modules = {
 
 /***/ 3177:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -61,3 +62,4 @@ async function refreshCommand(cli, argv) {
 /***/ })
 
 };
+;

@@ -1,6 +1,7 @@
-export const id = 190;
-export const ids = [190];
-export const modules = {
+"use strict";
+exports.id = 190;
+exports.ids = [190];
+exports.modules = {
 
 /***/ 7190:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -60,3 +61,4 @@ async function verifyToken(ctx, name, entry) {
 /***/ })
 
 };
+;

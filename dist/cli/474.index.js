@@ -1,6 +1,7 @@
-export const id = 474;
-export const ids = [474];
-export const modules = {
+"use strict";
+exports.id = 474;
+exports.ids = [474];
+exports.modules = {
 
 /***/ 474:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -232,3 +233,4 @@ function fishScript() {
 /***/ })
 
 };
+;

@@ -1,6 +1,7 @@
-export const id = 536;
-export const ids = [536,771];
-export const modules = {
+"use strict";
+exports.id = 536;
+exports.ids = [536,771];
+exports.modules = {
 
 /***/ 7536:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -571,3 +572,4 @@ async function pollForGrant(spec, flow, auth, hooks = {}) {
 /***/ })
 
 };
+;

@@ -1,6 +1,7 @@
-export const id = 911;
-export const ids = [911];
-export const modules = {
+"use strict";
+exports.id = 911;
+exports.ids = [911];
+exports.modules = {
 
 /***/ 7911:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -164,3 +165,4 @@ The child gets DEPLOY_LOGIN_TOKEN, DEPLOY_LOGIN_URL, DEPLOY_LOGIN_TARGET and the
 /***/ })
 
 };
+;

@@ -1,6 +1,7 @@
-export const id = 92;
-export const ids = [92];
-export const modules = {
+"use strict";
+exports.id = 92;
+exports.ids = [92];
+exports.modules = {
 
 /***/ 2092:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -569,3 +570,4 @@ function printOne(cli, r) {
 /***/ })
 
 };
+;

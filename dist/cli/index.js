@@ -1,13 +1,77 @@
 #!/usr/bin/env node
-try {
-  const get = process.getBuiltinModule;
-  const { enableCompileCache } = get?.('node:module') ?? {};
-  if (enableCompileCache && process.platform !== 'win32' && !process.env.NODE_COMPILE_CACHE) {
-    const fs = get('node:fs');
-    const dir = get('node:path').join(get('node:os').tmpdir(), `deploy-login-compile-cache-${process.getuid()}`);
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = fs.lstatSync(dir);
-    if (st.isDirectory() && st.uid === process.getuid() && (st.mode & 0o077) === 0) enableCompileCache(dir);
+// The CLI's entry (dist/cli/index.js), copied by scripts/build.mjs with the bundle's hash filled in.
+// Why it compiles the bundle itself: see cliEntry in scripts/build.mjs.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const BUNDLE = path.join(__dirname, 'deploy-login.js');
+// Commands whose runs call different code, so each keeps its own cache; the rest share one.
+const COMMANDS = ['login', 'logout', 'status', 'token', 'env', 'targets', 'use', 'run', 'refresh'];
+
+function compiled() {
+  const uid = process.getuid?.();
+  // os.tmpdir()'s rule, without loading node:os.
+  const tmp = (process.env.TMPDIR || process.env.TMP || process.env.TEMP || '/tmp').replace(/(.)\/+$/, '$1');
+  if (uid === undefined || process.platform === 'win32' || !path.isAbsolute(tmp)) return undefined;
+  const vm = require('node:vm');
+  const dir = path.join(tmp, `deploy-login-code-cache-${uid}`);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = fs.lstatSync(dir);
+  if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
+  const source = fs.readFileSync(BUNDLE, 'utf8');
+  const command = COMMANDS.includes(process.argv[2]) ? process.argv[2] : 'other';
+  const own = `7e8b3b15549b7f4f-${source.length}-`;
+  const file = path.join(dir, `${own}${process.version}-${process.arch}-${command}`);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(file);
+  } catch {
+    // No cache yet: this run makes one.
   }
-} catch {}
-await import('./deploy-login.js');
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: BUNDLE,
+    cachedData,
+  });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    // After a successful run every function it needed is compiled; a failed run may have taken a
+    // short path, so it leaves the cache to the next one.
+    process.once('exit', (code) => {
+      if (code !== 0) return;
+      const part = `${file}.${process.pid}.tmp`;
+      try {
+        fs.writeFileSync(part, script.createCachedData(), { mode: 0o600, flag: 'wx' });
+        fs.renameSync(part, file);
+        pruneOthers(dir, own);
+      } catch {
+        try {
+          fs.unlinkSync(part);
+        } catch {
+          // Nothing was written.
+        }
+      }
+    });
+  }
+  return script.runInThisContext();
+}
+
+/** Caches of other builds that have not been written for a week: an upgrade leaves them behind. */
+function pruneOthers(dir, own) {
+  const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith(own)) continue;
+    const p = path.join(dir, name);
+    if (fs.lstatSync(p).mtimeMs < weekAgo) fs.unlinkSync(p);
+  }
+}
+
+let run;
+try {
+  run = compiled();
+} catch {
+  // A runtime without vm code caches, or an unusable temp directory: load the bundle plainly.
+}
+if (run) {
+  const m = { exports: {} };
+  run.call(m.exports, m.exports, require, m, BUNDLE, __dirname);
+} else require(BUNDLE);
