@@ -24,8 +24,8 @@ var login = __webpack_require__(8786);
 var device = __webpack_require__(6771);
 // EXTERNAL MODULE: ./src/core/protocols/index.ts
 var protocols = __webpack_require__(8477);
-// EXTERNAL MODULE: ./src/cli/args.ts + 1 modules
-var args = __webpack_require__(6890);
+// EXTERNAL MODULE: ./src/cli/args.ts
+var args = __webpack_require__(7593);
 // EXTERNAL MODULE: ./src/cli/commands.ts + 2 modules
 var commands = __webpack_require__(1339);
 // EXTERNAL MODULE: external "node:child_process"

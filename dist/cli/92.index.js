@@ -438,8 +438,8 @@ async function preferFirst(store, results) {
     }).catch(() => undefined);
 }
 
-// EXTERNAL MODULE: ./src/cli/args.ts + 1 modules
-var args = __webpack_require__(6890);
+// EXTERNAL MODULE: ./src/cli/args.ts
+var args = __webpack_require__(7593);
 // EXTERNAL MODULE: ./src/cli/io.ts + 1 modules
 var io = __webpack_require__(7330);
 // EXTERNAL MODULE: ./src/cli/login-extras.ts

@@ -1,8 +1,12 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { invalidInput } from '../core/errors.js';
 import { TOOL_OPTIONS } from '../core/tool-options.js';
 
-export type Options = NonNullable<ParseArgsConfig['options']>;
+export interface OptionSpec {
+  type: 'boolean' | 'string';
+  short?: string;
+  multiple?: boolean;
+}
+export type Options = Record<string, OptionSpec>;
 
 export const COMMON: Options = {
   help: { type: 'boolean', short: 'h' },
@@ -87,7 +91,14 @@ export function joinDashValues(argv: string[], flags: string[]): string[] {
   return out;
 }
 
-/** parseArgs, with its errors turned into one-sentence invalid-input errors. */
+/**
+ * Strict option parsing with node:util parseArgs's rules and messages (`--name value`,
+ * `--name=value`, `-h`, `--` ends options, unknown options and stray arguments refused, a value
+ * that looks like an option refused unless written `--name=-value`), held to parseArgs by a
+ * property test (__tests__/unit/args.test.ts). Ours because parseArgs validates the whole option
+ * table on every call, which is most of a `login`'s argument handling time; a CLI run parses once.
+ * Errors are one-sentence invalid-input errors.
+ */
 export function parse(
   command: string,
   argv: string[],
@@ -95,12 +106,76 @@ export function parse(
   positionals = false,
 ): { values: Values; positionals: string[] } {
   try {
-    const r = parseArgs({ args: argv, options, allowPositionals: positionals, strict: true });
-    return { values: r.values as Values, positionals: r.positionals };
+    return parseStrict(argv, options, positionals);
   } catch (err) {
-    const msg = (err as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
-    throw invalidInput(`${command}: ${msg}; see "deploy-login ${command} --help".`);
+    if (!(err instanceof ArgError)) throw err;
+    throw invalidInput(`${command}: ${err.message}; see "deploy-login ${command} --help".`);
   }
+}
+
+class ArgError extends Error {}
+
+const looksLikeOption = (v: string) => v.length > 1 && v[0] === '-';
+const label = (name: string, o: OptionSpec) => (o.short ? `-${o.short}, --${name}` : `--${name}`);
+
+export function parseStrict(
+  argv: string[],
+  options: Options,
+  allowPositionals = false,
+): { values: Values; positionals: string[] } {
+  const values: Values = Object.create(null) as Values;
+  const rest: string[] = [];
+  const spec = (name: string) => (Object.hasOwn(options, name) ? options[name] : undefined);
+  const set = (name: string, o: OptionSpec, value: string | boolean) => {
+    if (!o.multiple) values[name] = value;
+    else ((values[name] ??= []) as (string | boolean)[]).push(value);
+  };
+  const positional = (arg: string) => {
+    if (!allowPositionals) throw new ArgError(`Unexpected argument '${arg}'`);
+    rest.push(arg);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      for (const p of argv.slice(i + 1)) positional(p);
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = arg.slice(2, eq < 0 ? undefined : eq);
+      const o = spec(name);
+      if (!o) throw new ArgError(`Unknown option '${name ? `--${name}` : arg}'`);
+      if (o.type === 'boolean') {
+        if (eq >= 0) throw new ArgError(`Option '${label(name, o)}' does not take an argument`);
+        set(name, o, true);
+      } else if (eq >= 0) set(name, o, arg.slice(eq + 1));
+      else {
+        const value = argv[++i];
+        if (value === undefined) throw new ArgError(`Option '${label(name, o)} <value>' argument missing`);
+        if (looksLikeOption(value)) throw new ArgError(`Option '--${name}' argument is ambiguous`);
+        set(name, o, value);
+      }
+    } else if (looksLikeOption(arg)) {
+      // A group of short options ("-h", "-hv"); a short string option takes the rest or the next.
+      for (let j = 1; j < arg.length; j++) {
+        const letter = arg[j]!;
+        const name = Object.keys(options).find((k) => options[k]!.short === letter);
+        if (name === undefined) throw new ArgError(`Unknown option '-${letter}'`);
+        const o = options[name]!;
+        if (o.type === 'boolean') {
+          set(name, o, true);
+          continue;
+        }
+        const value = j + 1 < arg.length ? arg.slice(j + 1) : argv[++i];
+        if (value === undefined) throw new ArgError(`Option '${label(name, o)} <value>' argument missing`);
+        if (j + 1 >= arg.length && looksLikeOption(value))
+          throw new ArgError(`Option '-${letter}' argument is ambiguous`);
+        set(name, o, value);
+        break;
+      }
+    } else positional(arg);
+  }
+  return { values, positionals: rest };
 }
 
 export const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
