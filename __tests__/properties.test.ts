@@ -28,7 +28,7 @@ import { protocolFor } from '../src/core/protocols';
 import type { Protocol, ProtocolDeps } from '../src/core/protocols/types';
 import { SecretRegistry } from '../src/core/redact';
 import { describe as describeTarget, specOf } from '../src/core/session';
-import { parseStore, pickTargetName } from '../src/core/store';
+import { parseStore, pickTargetName, type StoreData } from '../src/core/store';
 import {
   actionLabel,
   FORMATS,
@@ -1214,7 +1214,7 @@ test('the built CLI: random argv, environment and stdin, as real processes', asy
   expect(failures).toEqual([]);
 }, 120_000);
 
-test('the built CLI on corrupted stores: status and targets name the file (exit 2), login replaces it with a warning', async () => {
+test('the built CLI on corrupted stores: targets names the file (exit 2); status and login judge what they use', async () => {
   const cases = fc.sample(
     storeTextArb.filter((t) => {
       try {
@@ -1228,6 +1228,14 @@ test('the built CLI on corrupted stores: status and targets name the file (exit 
   );
   const failures: string[] = [];
   let i = 0;
+  const breaks = (text: string, only?: (d: StoreData) => string) => {
+    try {
+      parseStore(text, 'x', only);
+      return false;
+    } catch {
+      return true;
+    }
+  };
   await pool(cases, 4, async (text) => {
     counts.processes += 3;
     const file = path.join(root, 'corrupted', `c${i++}`, 'credentials.json');
@@ -1238,31 +1246,41 @@ test('the built CLI on corrupted stores: status and targets name the file (exit 
       DEPLOY_LOGIN_CONFIG: file,
       DEPLOY_LOGIN_TOKEN: CANARY.token,
     });
-    // `targets` checks every entry; `status` every entry's shape and its own target in full
-    // (store-check.ts), so it exits 2 exactly when that scoped check fails.
+    const shown = JSON.stringify(text).slice(0, 80);
+    // `targets` checks every entry; `status` and `login` only the target they use (store-check.ts):
+    // a broken entry elsewhere is neither read nor changed.
     const listed = await runCli(['targets'], { env });
     if (listed.code !== 2 || !listed.stderr.includes(file))
-      failures.push(`targets on ${JSON.stringify(text).slice(0, 80)}: exit ${listed.code}: ${listed.stderr}`);
-    let statusBroken = false;
-    try {
-      parseStore(text, 'x', (d) => pickTargetName(undefined, {}, d));
-    } catch {
-      statusBroken = true;
-    }
+      failures.push(`targets on ${shown}: exit ${listed.code}: ${listed.stderr}`);
+    const statusBroken = breaks(text, (d) => pickTargetName(undefined, {}, d));
     const status = await runCli(['status'], { env });
     if (
       statusBroken ? status.code !== 2 || !status.stderr.includes(file) : ![0, 3].includes(status.code ?? -1)
     )
-      failures.push(`status on ${JSON.stringify(text).slice(0, 80)}: exit ${status.code}: ${status.stderr}`);
+      failures.push(`status on ${shown}: exit ${status.code}: ${status.stderr}`);
+    const loginBroken = breaks(text, () => 'default');
     const login = await runCli(['login', '--method', 'token', '--url', `http://127.0.0.1:${PORT}`], { env });
-    if (login.code !== 0 || !login.stderr.includes(file) || !/warning/.test(login.stderr))
-      failures.push(`login over ${JSON.stringify(text).slice(0, 80)}: exit ${login.code}: ${login.stderr}`);
     const backups = fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.corrupt-'));
-    if (
-      backups.length !== 1 ||
-      !fs.readFileSync(path.join(path.dirname(file), backups[0]!)).equals(Buffer.from(text))
-    )
-      failures.push(`the unreadable store was not kept aside whole: ${backups.join(', ')}`);
+    if (loginBroken) {
+      if (login.code !== 0 || !login.stderr.includes(file) || !/warning/.test(login.stderr))
+        failures.push(`login over ${shown}: exit ${login.code}: ${login.stderr}`);
+      if (
+        backups.length !== 1 ||
+        !fs.readFileSync(path.join(path.dirname(file), backups[0]!)).equals(Buffer.from(text))
+      )
+        failures.push(`the unreadable store was not kept aside whole: ${backups.join(', ')}`);
+    } else {
+      if (login.code !== 0 || /warning/.test(login.stderr) || backups.length)
+        failures.push(`login beside a broken entry over ${shown}: exit ${login.code}: ${login.stderr}`);
+      // Every other entry (broken or not) is kept as it was.
+      const before = (JSON.parse(text) as { targets: Record<string, unknown> }).targets;
+      const after = (JSON.parse(fs.readFileSync(file, 'utf8')) as { targets: Record<string, unknown> })
+        .targets;
+      for (const name of Object.keys(before).filter((n) => n !== 'default')) {
+        if (JSON.stringify(after[name]) !== JSON.stringify(before[name]))
+          failures.push(`login over ${shown} changed target ${JSON.stringify(name)}`);
+      }
+    }
   });
   expect(failures).toEqual([]);
 }, 60_000);

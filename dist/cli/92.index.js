@@ -22,8 +22,8 @@ var errors = __webpack_require__(4296);
 var core_login = __webpack_require__(8786);
 // EXTERNAL MODULE: ./src/core/protocols/index.ts
 var protocols = __webpack_require__(8477);
-// EXTERNAL MODULE: ./src/core/store.ts + 1 modules
-var core_store = __webpack_require__(6878);
+// EXTERNAL MODULE: ./src/core/store.ts + 2 modules
+var core_store = __webpack_require__(5511);
 // EXTERNAL MODULE: ./src/core/target.ts
 var target = __webpack_require__(4294);
 // EXTERNAL MODULE: ./src/core/tool-options.ts
@@ -415,7 +415,7 @@ function groupCommit(store, logins) {
 }
 async function currentOf(store) {
     try {
-        const data = await (0,core_store/* readStore */.uz)(store.storePath);
+        const data = await (0,core_store/* readStore */.uz)(store.storePath, (d) => d.current ?? []);
         return !!data.current && !!data.targets[data.current];
     }
     catch {
@@ -428,14 +428,14 @@ async function preferFirst(store, results) {
     if (!first)
         return;
     const ours = new Set(results.filter((r) => r.outcome === 'success').map((r) => r.target));
-    const now = await (0,core_store/* readStore */.uz)(store.storePath).catch(() => undefined);
+    const now = await (0,core_store/* readStore */.uz)(store.storePath, (d) => d.current ?? []).catch(() => undefined);
     if (!now || now.current === first.target || !now.current || !ours.has(now.current))
         return;
     await (0,core_store/* updateStore */.fF)(store.storePath, (data) => {
         // Only take over a "current" this step set itself; never fight another writer's choice.
         if (data.current && ours.has(data.current) && data.targets[first.target])
             data.current = first.target;
-    }).catch(() => undefined);
+    }, { only: () => first.target }).catch(() => undefined);
 }
 
 // EXTERNAL MODULE: ./src/cli/args.ts

@@ -17,7 +17,7 @@ export const modules = {
 /* harmony import */ var _jwt_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3622);
 /* harmony import */ var _oidc_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9070);
 /* harmony import */ var _protocols_responses_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6613);
-/* harmony import */ var _store_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6878);
+/* harmony import */ var _store_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5511);
 
 
 

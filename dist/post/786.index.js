@@ -14,7 +14,7 @@ export const modules = {
 /* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3183);
 /* harmony import */ var _formats_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1875);
 /* harmony import */ var _protocols_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8477);
-/* harmony import */ var _store_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6878);
+/* harmony import */ var _store_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5511);
 /* harmony import */ var _toolfiles_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1537);
 
 
@@ -106,7 +106,7 @@ async function saveGrants(items, storeCtx) {
             const first = items.find((_, i) => !('error' in outcomes[i]));
             if (first && (!data.current || !data.targets[data.current]))
                 data.current = first.spec.name;
-        }, { replaceCorrupt: storeCtx.warn });
+        }, { replaceCorrupt: storeCtx.warn, only: () => items.map((item) => item.spec.name) });
     }
     catch (err) {
         for (const undo of done)

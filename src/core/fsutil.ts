@@ -286,6 +286,8 @@ export async function sweepLitter(dir: string, now = Date.now()): Promise<string
   const removed: string[] = [];
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
+    // A tool file's directory may hold 1,000 files (one Spin file per target): one cheap test first.
+    if (!name.endsWith('.tmp') && !name.includes('.lock.')) continue;
     const byPid = TEMP_FILE.exec(name) ?? LOCK_GRAVE.exec(name);
     const breaking = LOCK_BREAKING.test(name);
     if (!byPid && !breaking && !LOCK_DRAFT.test(name)) continue;

@@ -517,7 +517,7 @@ function groupCommit(store: CoreContext, logins: Semaphore): (g: PendingGrant) =
 
 async function currentOf(store: CoreContext): Promise<boolean> {
   try {
-    const data = await readStore(store.storePath);
+    const data = await readStore(store.storePath, (d) => d.current ?? []);
     return !!data.current && !!data.targets[data.current];
   } catch {
     return false;
@@ -529,10 +529,14 @@ async function preferFirst(store: CoreContext, results: TargetResult[]): Promise
   const first = results.find((r) => r.outcome === 'success');
   if (!first) return;
   const ours = new Set(results.filter((r) => r.outcome === 'success').map((r) => r.target));
-  const now = await readStore(store.storePath).catch(() => undefined);
+  const now = await readStore(store.storePath, (d) => d.current ?? []).catch(() => undefined);
   if (!now || now.current === first.target || !now.current || !ours.has(now.current)) return;
-  await updateStore(store.storePath, (data) => {
-    // Only take over a "current" this step set itself; never fight another writer's choice.
-    if (data.current && ours.has(data.current) && data.targets[first.target]) data.current = first.target;
-  }).catch(() => undefined);
+  await updateStore(
+    store.storePath,
+    (data) => {
+      // Only take over a "current" this step set itself; never fight another writer's choice.
+      if (data.current && ours.has(data.current) && data.targets[first.target]) data.current = first.target;
+    },
+    { only: () => first.target },
+  ).catch(() => undefined);
 }

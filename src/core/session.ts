@@ -68,14 +68,18 @@ export async function listTargets(ctx: CoreContext): Promise<TargetStatus[]> {
 }
 
 export async function useTarget(ctx: CoreContext, name: string): Promise<void> {
-  await updateStore(ctx.storePath, (data) => {
-    if (!data.targets[name]) {
-      throw invalidInput(
-        `There is no stored target "${printable(name)}": "deploy-login targets" lists them.`,
-      );
-    }
-    data.current = name;
-  });
+  await updateStore(
+    ctx.storePath,
+    (data) => {
+      if (!data.targets[name]) {
+        throw invalidInput(
+          `There is no stored target "${printable(name)}": "deploy-login targets" lists them.`,
+        );
+      }
+      data.current = name;
+    },
+    { only: () => name },
+  );
 }
 
 export function specOf(name: string, e: StoredTarget): TargetSpec {
@@ -168,32 +172,39 @@ export async function logout(
 ): Promise<LogoutResult> {
   const result: LogoutResult = { removed: [], restoredFiles: [] };
   let emptied = false;
-  await updateStore(ctx.storePath, async (data) => {
-    const names = which.all
-      ? Object.keys(data.targets).reverse()
-      : which.targets
-        ? [...which.targets].reverse()
-        : [pickTargetName(which.target, ctx.env, data)];
-    for (const name of names) {
-      const entry = data.targets[name];
-      if (!entry) continue;
-      for (const j of [...entry.files].reverse()) {
-        const writer = writerFor(j.format);
-        if (writer) {
-          await undoToolFile(writer, j, ownerOf(ctx.storePath, name));
-          result.restoredFiles.push(j.path);
+  await updateStore(
+    ctx.storePath,
+    async (data) => {
+      const names = which.all
+        ? Object.keys(data.targets).reverse()
+        : which.targets
+          ? [...which.targets].reverse()
+          : [pickTargetName(which.target, ctx.env, data)];
+      for (const name of names) {
+        const entry = data.targets[name];
+        if (!entry) continue;
+        for (const j of [...entry.files].reverse()) {
+          const writer = writerFor(j.format);
+          if (writer) {
+            await undoToolFile(writer, j, ownerOf(ctx.storePath, name));
+            result.restoredFiles.push(j.path);
+          }
         }
+        delete data.targets[name];
+        result.removed.push(name);
       }
-      delete data.targets[name];
-      result.removed.push(name);
-    }
-    if (data.current && !data.targets[data.current]) {
-      const first = Object.keys(data.targets)[0];
-      if (first) data.current = first;
-      else delete data.current;
-    }
-    emptied = Object.keys(data.targets).length === 0;
-  });
+      if (data.current && !data.targets[data.current]) {
+        const first = Object.keys(data.targets)[0];
+        if (first) data.current = first;
+        else delete data.current;
+      }
+      emptied = Object.keys(data.targets).length === 0;
+    },
+    {
+      // One target's logout checks and changes that entry only; --all checks every entry.
+      only: which.all ? undefined : (data) => which.targets ?? pickTargetName(which.target, ctx.env, data),
+    },
+  );
   if (emptied) {
     // Only under the lock would this be race-free; a concurrent login re-creates the file anyway.
     const { withFileLock } = await import('./fsutil.js');

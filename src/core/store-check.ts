@@ -9,24 +9,32 @@ import { FORMATS, METHODS, PROTOCOLS, printable } from './target.js';
  *
  * Returns the reason the store cannot be used, or undefined. Missing optional lists are filled in.
  * Fields this version does not know are left alone (a newer version may have written them).
+ *
+ * `only` names the entries a command will use: `status`, `token`, `env` and `run` read one target,
+ * `login` and `logout` of one target rewrite one. Only those are checked; the others are neither
+ * read nor changed (an update writes them back as they were), and on a store of 1,000 targets
+ * checking them all was a large part of every command's time. Commands that list or act on every
+ * target (`targets`, `logout --all`) check them all.
  */
 export function storedTargetsProblem(
   targets: Record<string, unknown>,
-  deepOnly?: string,
+  only?: readonly string[],
 ): string | undefined {
-  for (const [name, raw] of Object.entries(targets)) {
-    const problem = entryProblem(name, raw, deepOnly === undefined || deepOnly === name);
+  if (only) {
+    for (const name of only) {
+      const problem = Object.hasOwn(targets, name) ? entryProblem(name, targets[name]) : undefined;
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  for (const name in targets) {
+    const problem = entryProblem(name, targets[name]);
     if (problem) return problem;
   }
   return undefined;
 }
 
-/**
- * Every entry gets the cheap checks (name, shape, types, the closed lists); `deep` adds the ones
- * that cost real time across 1,000 targets in a cold process (URL and date parsing, the file
- * journal), for the entries a command will actually use.
- */
-function entryProblem(name: string, raw: unknown, deep: boolean): string | undefined {
+function entryProblem(name: string, raw: unknown): string | undefined {
   const t = `target "${printable(name)}"`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) || name.includes('..'))
     return `${t} is not a valid target name`;
@@ -37,7 +45,7 @@ function entryProblem(name: string, raw: unknown, deep: boolean): string | undef
     return `${t} has no token`;
   if (e.tokenInToolFileOnly !== undefined && typeof e.tokenInToolFileOnly !== 'boolean')
     return `${t} has a "tokenInToolFileOnly" that is not true or false`;
-  if (typeof e.url !== 'string' || (deep && !isHttpUrl(e.url))) return `${t} has no valid "url"`;
+  if (!isHttpUrl(e.url)) return `${t} has no valid "url"`;
   if (!(PROTOCOLS as readonly unknown[]).includes(e.protocol)) return `${t} has no valid "protocol"`;
   if (e.method === 'auto' || !(METHODS as readonly unknown[]).includes(e.method))
     return `${t} has no valid "method"`;
@@ -46,15 +54,9 @@ function entryProblem(name: string, raw: unknown, deep: boolean): string | undef
   for (const key of ['refreshToken', 'username', 'audience', 'clientId', 'scope', 'loggedInAt']) {
     if (e[key] !== undefined && typeof e[key] !== 'string') return `${t}: "${key}" is not a string`;
   }
-  if (
-    e.expiresAt !== undefined &&
-    (typeof e.expiresAt !== 'string' || (deep && Number.isNaN(Date.parse(e.expiresAt))))
-  )
+  if (e.expiresAt !== undefined && (typeof e.expiresAt !== 'string' || Number.isNaN(Date.parse(e.expiresAt))))
     return `${t}: "expiresAt" is not a date`;
-  if (
-    e.tokenEndpoint !== undefined &&
-    (typeof e.tokenEndpoint !== 'string' || (deep && !isHttpUrl(e.tokenEndpoint)))
-  )
+  if (e.tokenEndpoint !== undefined && !isHttpUrl(e.tokenEndpoint))
     return `${t}: "tokenEndpoint" is not a URL`;
   if (e.options !== undefined && (!e.options || typeof e.options !== 'object' || Array.isArray(e.options)))
     return `${t}: "options" is not an object`;
@@ -62,8 +64,7 @@ function entryProblem(name: string, raw: unknown, deep: boolean): string | undef
   if (!Array.isArray(e.formats) || !e.formats.every((f) => (FORMATS as readonly unknown[]).includes(f)))
     return `${t}: "formats" is not a list of formats`;
   if (e.files === undefined) e.files = [];
-  if (!Array.isArray(e.files) || (deep && !e.files.every(isJournal)))
-    return `${t} has a malformed "files" entry`;
+  if (!Array.isArray(e.files) || !e.files.every(isJournal)) return `${t} has a malformed "files" entry`;
   return undefined;
 }
 

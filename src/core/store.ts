@@ -4,9 +4,13 @@ import { invalidInput } from './errors.js';
 import { readIfExists, withFileLock, writeFileAtomic } from './fsutil.js';
 import { parseJsonSafely } from './redact.js';
 import { storedTargetsProblem } from './store-check.js';
+import { serializeStoreText, spliceBase, spliceStoreText } from './store-text.js';
 import type { Format, Method, ProtocolName } from './target.js';
 
 export type Env = Record<string, string | undefined>;
+
+type StoreLayout = Parameters<typeof serializeStoreText>[0];
+const layout = (data: StoreData) => data as unknown as StoreLayout;
 
 /** A variable named by the user (`password-env: NAME`): own keys only, so "__proto__" is just unset. */
 export const envValue = (env: Env, name: string): string | undefined =>
@@ -61,9 +65,11 @@ export interface StoreData {
 
 /**
  * Targets live in an object without a prototype, so looking up a target named "toString" or
- * "constructor" (valid names) finds nothing rather than Object.prototype's functions.
+ * "constructor" (valid names) finds nothing rather than Object.prototype's functions. A parsed
+ * table gets its prototype taken away in place: copying 1,000 targets costs more.
  */
-const targetTable = (from: object = {}): StoreData['targets'] => Object.assign(Object.create(null), from);
+const targetTable = (from: object = {}): StoreData['targets'] =>
+  Object.setPrototypeOf(from, null) as StoreData['targets'];
 
 export const emptyStore = (): StoreData => ({ version: 1, targets: targetTable() });
 
@@ -82,13 +88,14 @@ export function storePath(env: Env, home: string): string {
 
 export class StoreCorruptError extends Error {}
 
+/** The entries a command will use, picked once the store is parsed (see storedTargetsProblem). */
+export type Only = (data: StoreData) => string | readonly string[];
+
 /**
- * `only` names the one target a read-only command will use (status, token, env, run): every entry
- * gets the cheap shape checks, and only that one the costly ones (URLs, dates, file journals), which
- * on a store of 1,000 targets were most of a cold read. Commands that rewrite or list the whole
- * store check every entry fully.
+ * Parse and check a store. With `only`, just the entries a command will use are checked (the
+ * rest are neither read nor changed); without it, every entry.
  */
-export function parseStore(text: string, file: string, only?: (data: StoreData) => string): StoreData {
+export function parseStore(text: string, file: string, only?: Only): StoreData {
   const parsed = parseJsonSafely(text);
   const bad = (why: string) =>
     invalidInput(
@@ -103,14 +110,19 @@ export function parseStore(text: string, file: string, only?: (data: StoreData) 
   if (v.current !== undefined && typeof v.current !== 'string') throw bad('"current" is not a string');
   v.targets = targetTable(v.targets);
   // Field by field (store-check.ts): what gets through is read without further checks.
-  const all = v.targets as Record<string, unknown>;
-  const name = only?.(v as StoreData);
-  const problem = storedTargetsProblem(all, name);
+  const names = only?.(v as StoreData);
+  const problem = storedTargetsProblem(
+    v.targets as Record<string, unknown>,
+    typeof names === 'string' ? [names] : names,
+  );
   if (problem) throw bad(problem);
   return v as StoreData;
 }
 
-export async function readStore(file: string, only?: (data: StoreData) => string): Promise<StoreData> {
+/** The store's text: one target per line (store-text.ts). */
+export const serializeStore = (data: StoreData): string => serializeStoreText(layout(data));
+
+export async function readStore(file: string, only?: Only): Promise<StoreData> {
   const text = await readIfExists(file);
   if (text === undefined) return emptyStore();
   return parseStore(text, file, only);
@@ -119,6 +131,8 @@ export async function readStore(file: string, only?: (data: StoreData) => string
 export interface UpdateOptions {
   /** login may replace an unreadable store, but only after saying so. */
   replaceCorrupt?: (message: string) => void;
+  /** The entries this update reads or changes; the rest are written back unchecked (see parseStore). */
+  only?: Only;
 }
 
 /** Read-modify-write under the store's lock, replaced atomically. */
@@ -132,9 +146,9 @@ export async function updateStore<T>(
     // Only a file that was read and does not parse may be replaced. A path that cannot be read at
     // all (a directory, no permission) is reported as it is: moving it away could move a whole
     // directory someone pointed DEPLOY_LOGIN_CONFIG at.
-    const text = await readIfExists(file);
+    let text = await readIfExists(file);
     try {
-      data = text === undefined ? emptyStore() : parseStore(text, file);
+      data = text === undefined ? emptyStore() : parseStore(text, file, opts.only);
     } catch (err) {
       if (!opts.replaceCorrupt) throw err;
       const backup = `${file}.corrupt-${Date.now()}`;
@@ -143,9 +157,14 @@ export async function updateStore<T>(
         `${(err as Error).message.replace(/: fix it.*$/, '')}; it was moved to ${backup} and a new store started.`,
       );
       data = emptyStore();
+      text = undefined;
     }
+    const only = opts.only?.(data);
+    const names = typeof only === 'string' ? [only] : only;
+    const base = text !== undefined && names ? spliceBase(layout(data), names) : undefined;
     const result = await mutate(data);
-    await writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n');
+    const spliced = base && spliceStoreText(text!, base, layout(data), names!);
+    await writeFileAtomic(file, spliced ?? serializeStore(data));
     return result;
   });
 }

@@ -54,17 +54,21 @@ export declare const emptyStore: () => StoreData;
 export declare function storePath(env: Env, home: string): string;
 export declare class StoreCorruptError extends Error {
 }
+/** The entries a command will use, picked once the store is parsed (see storedTargetsProblem). */
+export type Only = (data: StoreData) => string | readonly string[];
 /**
- * `only` names the one target a read-only command will use (status, token, env, run): every entry
- * gets the cheap shape checks, and only that one the costly ones (URLs, dates, file journals), which
- * on a store of 1,000 targets were most of a cold read. Commands that rewrite or list the whole
- * store check every entry fully.
+ * Parse and check a store. With `only`, just the entries a command will use are checked (the
+ * rest are neither read nor changed); without it, every entry.
  */
-export declare function parseStore(text: string, file: string, only?: (data: StoreData) => string): StoreData;
-export declare function readStore(file: string, only?: (data: StoreData) => string): Promise<StoreData>;
+export declare function parseStore(text: string, file: string, only?: Only): StoreData;
+/** The store's text: one target per line (store-text.ts). */
+export declare const serializeStore: (data: StoreData) => string;
+export declare function readStore(file: string, only?: Only): Promise<StoreData>;
 export interface UpdateOptions {
     /** login may replace an unreadable store, but only after saying so. */
     replaceCorrupt?: (message: string) => void;
+    /** The entries this update reads or changes; the rest are written back unchecked (see parseStore). */
+    only?: Only;
 }
 /** Read-modify-write under the store's lock, replaced atomically. */
 export declare function updateStore<T>(file: string, mutate: (data: StoreData) => T | Promise<T>, opts?: UpdateOptions): Promise<T>;
