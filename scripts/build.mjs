@@ -63,6 +63,9 @@ for (const [name, entry] of Object.entries(entries)) {
   const { code, assets } = await ncc(path.join(root, entry), {
     // The CLI is CommonJS so that its entry can compile it with a code cache (see cliEntry).
     esm: name !== 'cli',
+    // ncc's build cache is keyed by the entry's path, not by these options (esm above): a cache left
+    // by another build of the same entry can leak into this one. dist/ must not depend on it.
+    cache: false,
     minify: true,
     sourceMap: false,
     quiet: true,
