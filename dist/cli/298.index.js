@@ -11,8 +11,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   escapedPackageName: () => (/* binding */ escapedPackageName),
 /* harmony export */   npmRegistry: () => (/* binding */ npmRegistry)
 /* harmony export */ });
+/* harmony import */ var _time_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2334);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
 /* harmony import */ var _responses_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6613);
+
 
 
 /**
@@ -59,7 +61,7 @@ async function legacyLogin(spec, name, password, deps) {
             password,
             type: 'user',
             roles: [],
-            date: new Date(deps.now()).toISOString(),
+            date: (0,_time_js__WEBPACK_IMPORTED_MODULE_2__/* .isoTime */ .L)(deps.now()),
         }),
     });
     const otp = /otp/i.test(res.headers['www-authenticate'] ?? '') || /one-time pass/i.test(res.text);

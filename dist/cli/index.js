@@ -21,7 +21,7 @@ function compiled() {
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
   const source = fs.readFileSync(BUNDLE, 'utf8');
   const command = COMMANDS.includes(process.argv[2]) ? process.argv[2] : 'other';
-  const own = `8d97689fadefc493-${source.length}-`;
+  const own = `b58889f0dfe1430d-${source.length}-`;
   const file = path.join(dir, `${own}${process.version}-${process.arch}-${command}`);
   let cachedData;
   try {

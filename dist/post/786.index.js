@@ -9,6 +9,7 @@ export const modules = {
 /* harmony export */   saveGrant: () => (/* binding */ saveGrant)
 /* harmony export */ });
 /* unused harmony exports checkFormats, formatContext, login, obtainGrant, saveGrants */
+/* harmony import */ var _time_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(2334);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
 /* harmony import */ var _jwt_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3622);
 /* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3183);
@@ -16,6 +17,7 @@ export const modules = {
 /* harmony import */ var _protocols_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8477);
 /* harmony import */ var _store_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5511);
 /* harmony import */ var _toolfiles_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1537);
+
 
 
 
@@ -147,7 +149,7 @@ async function writeFiles({ spec, grant, ctx }, previous, owner, undo) {
         ...(spec.scope ? { scope: spec.scope } : {}),
         formats: spec.formats,
         ...(Object.keys(spec.options).length ? { options: spec.options } : {}),
-        loggedInAt: new Date(ctx.now()).toISOString(),
+        loggedInAt: (0,_time_js__WEBPACK_IMPORTED_MODULE_7__/* .isoTime */ .L)(ctx.now()),
         // Files written earlier for formats not asked for this time stay recorded, to be undone later.
         files: [
             ...previous.filter((p) => !written.some((w) => w.path === p.path && w.key === p.key)),

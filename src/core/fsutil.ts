@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { localfs as fs } from './localfs.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -143,9 +143,19 @@ export interface LockOptions {
   staleMs?: number;
 }
 
-/** This host's name, read when a lock is first taken (os costs start-up time on runs that take none). */
+/**
+ * This host's name, read when a lock is first taken: from the kernel's own file where there is one
+ * (what os.hostname() returns, without loading node:os on every login), else from node:os.
+ */
 let hostName: string | undefined;
-const HOST = (): string => (hostName ??= os.hostname());
+const HOST = (): string => (hostName ??= kernelHostname() ?? os.hostname());
+function kernelHostname(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/hostname', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;

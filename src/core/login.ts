@@ -1,3 +1,4 @@
+import { isoTime } from './time.js';
 import { invalidInput } from './errors.js';
 import type { CoreContext } from './context.js';
 import { clockWarnings } from './jwt.js';
@@ -163,7 +164,7 @@ async function writeFiles(
     ...(spec.scope ? { scope: spec.scope } : {}),
     formats: spec.formats,
     ...(Object.keys(spec.options).length ? { options: spec.options } : {}),
-    loggedInAt: new Date(ctx.now()).toISOString(),
+    loggedInAt: isoTime(ctx.now()),
     // Files written earlier for formats not asked for this time stay recorded, to be undone later.
     files: [
       ...previous.filter((p) => !written.some((w) => w.path === p.path && w.key === p.key)),

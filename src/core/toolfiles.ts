@@ -1,3 +1,4 @@
+import { isoTime } from './time.js';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { readIfExists, removeFile, withFileLock, writeFileAtomic } from './fsutil.js';
@@ -124,7 +125,7 @@ export async function writeToolFile(
     const rec = push(
       ledger,
       key,
-      { owner, at: new Date().toISOString(), entry: mine && mine !== 'absent' ? mine : '' },
+      { owner, at: isoTime(Date.now()), entry: mine && mine !== 'absent' ? mine : '' },
       previousEntry,
       previousEntry === null ? undefined : sha256(previousEntry),
     );

@@ -1,3 +1,4 @@
+import { isoTime } from '../time.js';
 import { invalidInput, needsLogin } from '../errors.js';
 import type { HttpResponse } from '../http.js';
 import { ensureOk, errorReason, grantOf, parseJsonObject, rejection } from './responses.js';
@@ -54,7 +55,7 @@ async function legacyLogin(
       password,
       type: 'user',
       roles: [],
-      date: new Date(deps.now()).toISOString(),
+      date: isoTime(deps.now()),
     }),
   });
   const otp = /otp/i.test(res.headers['www-authenticate'] ?? '') || /one-time pass/i.test(res.text);

@@ -1,3 +1,4 @@
+import { isoTime } from '../time.js';
 import { DeployLoginError, invalidInput, needsLogin, unavailable } from '../errors.js';
 import type { HttpResponse } from '../http.js';
 import { expiryOf, isExpired } from '../jwt.js';
@@ -104,13 +105,13 @@ export function toExpiry(value: unknown, kind: 'date' | 'seconds' | 'unix', now:
   if (value === undefined || value === null || value === '') return undefined;
   if (kind === 'date' && typeof value === 'string') {
     const t = Date.parse(value);
-    return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+    return Number.isNaN(t) ? undefined : isoTime(t);
   }
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;
   const at = new Date(kind === 'unix' ? n * 1000 : now + n * 1000);
   // Beyond what a Date can hold (1e300 seconds): no expiry known, rather than a RangeError.
-  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+  return Number.isNaN(at.getTime()) ? undefined : isoTime(at.getTime());
 }
 
 /** Build a grant from a token and whatever expiry the server gave, falling back to the JWT's `exp`. */
@@ -123,7 +124,8 @@ export function grantOf(
   if (typeof token !== 'string' || token.trim() === '') {
     throw unavailable(`${what} answered without a token; try again later, or check the target's protocol.`);
   }
-  const expiresAt = extra.expiresAt ?? expiryOf(token, extra.expiresIn, now)?.toISOString();
+  const expiry = extra.expiresAt ? undefined : expiryOf(token, extra.expiresIn, now);
+  const expiresAt = extra.expiresAt ?? (expiry && isoTime(expiry.getTime()));
   if (expiresAt && isExpired(expiresAt, now)) {
     throw unavailable(
       `${what} issued a token that had already expired (at ${expiresAt}); check the target's clock and try again later.`,
