@@ -57,6 +57,13 @@ describe('the CLI code cache', () => {
     },
   );
 
+  test('a help text, though it exits 0, makes no cache for its command (a short path)', async () => {
+    expect((await runCli(['targets', '--help'], { env: env() })).code).toBe(0);
+    expect(cacheFiles().map((f) => f.replace(/^.*-/, ''))).toEqual(['other']);
+    expect((await runCli(['targets'], { env: env() })).code).toBe(0);
+    expect(cacheFiles().map((f) => f.replace(/^.*-/, ''))).toEqual(['other', 'targets']);
+  });
+
   test('a failed run writes no cache (it may have taken a short path)', async () => {
     const r = await runCli(['token'], { env: env() });
     expect(r.code).toBe(3);

@@ -1241,6 +1241,7 @@ test('the built CLI on corrupted stores: targets names the file (exit 2); status
     const file = path.join(root, 'corrupted', `c${i++}`, 'credentials.json');
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, text, { mode: 0o600 });
+    const written = fs.readFileSync(file, 'utf8');
     const env = baseEnv({
       HOME: path.join(root, 'home'),
       DEPLOY_LOGIN_CONFIG: file,
@@ -1252,13 +1253,13 @@ test('the built CLI on corrupted stores: targets names the file (exit 2); status
     const listed = await runCli(['targets'], { env });
     if (listed.code !== 2 || !listed.stderr.includes(file))
       failures.push(`targets on ${shown}: exit ${listed.code}: ${listed.stderr}`);
-    const statusBroken = breaks(text, (d) => pickTargetName(undefined, {}, d));
+    const statusBroken = breaks(written, (d) => pickTargetName(undefined, {}, d));
     const status = await runCli(['status'], { env });
     if (
       statusBroken ? status.code !== 2 || !status.stderr.includes(file) : ![0, 3].includes(status.code ?? -1)
     )
       failures.push(`status on ${shown}: exit ${status.code}: ${status.stderr}`);
-    const loginBroken = breaks(text, () => 'default');
+    const loginBroken = breaks(written, () => 'default');
     const login = await runCli(['login', '--method', 'token', '--url', `http://127.0.0.1:${PORT}`], { env });
     const backups = fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.corrupt-'));
     if (loginBroken) {
@@ -1272,8 +1273,9 @@ test('the built CLI on corrupted stores: targets names the file (exit 2); status
     } else {
       if (login.code !== 0 || /warning/.test(login.stderr) || backups.length)
         failures.push(`login beside a broken entry over ${shown}: exit ${login.code}: ${login.stderr}`);
-      // Every other entry (broken or not) is kept as it was.
-      const before = (JSON.parse(text) as { targets: Record<string, unknown> }).targets;
+      // Every other entry (broken or not) is kept as it was: as written to disk (UTF-8 has no lone
+      // surrogates, so the file is not always the generated string).
+      const before = (JSON.parse(written) as { targets: Record<string, unknown> }).targets;
       const after = (JSON.parse(fs.readFileSync(file, 'utf8')) as { targets: Record<string, unknown> })
         .targets;
       for (const name of Object.keys(before).filter((n) => n !== 'default')) {

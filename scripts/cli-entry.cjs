@@ -6,8 +6,6 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const BUNDLE = path.join(__dirname, 'deploy-login.js');
-// Commands whose runs call different code, so each keeps its own cache; the rest share one.
-const COMMANDS = ['login', 'logout', 'status', 'token', 'env', 'targets', 'use', 'run', 'refresh'];
 
 function compiled() {
   const uid = process.getuid?.();
@@ -20,7 +18,12 @@ function compiled() {
   const st = fs.lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
   const source = fs.readFileSync(BUNDLE, 'utf8');
-  const command = COMMANDS.includes(process.argv[2]) ? process.argv[2] : 'other';
+  // One cache per command, whose runs call different code. Only a run that exits 0 writes one, so
+  // only real commands get theirs (an unknown word exits 2); a help text is a short path that must
+  // not leave a command a cache without its real work, so it shares "other".
+  const [word, ...rest] = process.argv.slice(2);
+  const help = rest.some((a) => a === '--help' || a === '-h');
+  const command = /^[a-z]{1,20}$/.test(word ?? '') && !help ? word : 'other';
   const own = `__BUNDLE_HASH__-${source.length}-`;
   const file = path.join(dir, `${own}${process.version}-${process.arch}-${command}`);
   let cachedData;

@@ -1,11 +1,10 @@
 import { invalidInput } from '../core/errors.js';
 import { TOOL_OPTIONS } from '../core/tool-options.js';
 
-export interface OptionSpec {
-  type: 'boolean' | 'string';
-  short?: string;
-  multiple?: boolean;
-}
+/** A flag may have a one-letter form (only `-h` does); values are given long (`--url X`). */
+export type OptionSpec =
+  | { type: 'boolean'; short?: string; multiple?: boolean }
+  | { type: 'string'; short?: never; multiple?: boolean };
 export type Options = Record<string, OptionSpec>;
 
 export const COMMON: Options = {
@@ -156,22 +155,11 @@ export function parseStrict(
         set(name, o, value);
       }
     } else if (looksLikeOption(arg)) {
-      // A group of short options ("-h", "-hv"); a short string option takes the rest or the next.
-      for (let j = 1; j < arg.length; j++) {
-        const letter = arg[j]!;
+      // A group of one-letter flags ("-h", "-hh").
+      for (const letter of arg.slice(1)) {
         const name = Object.keys(options).find((k) => options[k]!.short === letter);
         if (name === undefined) throw new ArgError(`Unknown option '-${letter}'`);
-        const o = options[name]!;
-        if (o.type === 'boolean') {
-          set(name, o, true);
-          continue;
-        }
-        const value = j + 1 < arg.length ? arg.slice(j + 1) : argv[++i];
-        if (value === undefined) throw new ArgError(`Option '${label(name, o)} <value>' argument missing`);
-        if (j + 1 >= arg.length && looksLikeOption(value))
-          throw new ArgError(`Option '-${letter}' argument is ambiguous`);
-        set(name, o, value);
-        break;
+        set(name, options[name]!, true);
       }
     } else positional(arg);
   }

@@ -114,6 +114,8 @@ export function toExpiry(value: unknown, kind: 'date' | 'seconds' | 'unix', now:
   return Number.isNaN(at.getTime()) ? undefined : isoTime(at.getTime());
 }
 
+const isoTimeOf = (d: Date | undefined) => d && isoTime(d.getTime());
+
 /** Build a grant from a token and whatever expiry the server gave, falling back to the JWT's `exp`. */
 export function grantOf(
   token: unknown,
@@ -124,8 +126,7 @@ export function grantOf(
   if (typeof token !== 'string' || token.trim() === '') {
     throw unavailable(`${what} answered without a token; try again later, or check the target's protocol.`);
   }
-  const expiry = extra.expiresAt ? undefined : expiryOf(token, extra.expiresIn, now);
-  const expiresAt = extra.expiresAt ?? (expiry && isoTime(expiry.getTime()));
+  const expiresAt = extra.expiresAt ?? isoTimeOf(expiryOf(token, extra.expiresIn, now));
   if (expiresAt && isExpired(expiresAt, now)) {
     throw unavailable(
       `${what} issued a token that had already expired (at ${expiresAt}); check the target's clock and try again later.`,
