@@ -18,6 +18,8 @@ describe('the CLI code cache', () => {
   let tmp: string;
   let home: string;
   const cacheDir = () => path.join(tmp, `deploy-login-code-cache-${uid}`);
+  /** `<bundle hash>-<length>-<version>-<arch>-<command>-<flag names hash>` → command. */
+  const commandOf = (f: string) => f.split('-').at(-2);
   const cacheFiles = () => (fs.existsSync(cacheDir()) ? fs.readdirSync(cacheDir()).sort() : []);
   const env = (extra: NodeJS.ProcessEnv = {}) => baseEnv({ HOME: home, TMPDIR: tmp, ...extra });
 
@@ -37,7 +39,9 @@ describe('the CLI code cache', () => {
       expect((await runCli(['targets'], { env: env(), node })).code).toBe(0);
       const [first, ...more] = cacheFiles();
       expect(more).toEqual([]);
-      expect(first).toMatch(new RegExp(`^[0-9a-f]{16}-\\d+-v\\d+\\.\\d+\\.\\d+-${process.arch}-targets$`));
+      expect(first).toMatch(
+        new RegExp(`^[0-9a-f]{16}-\\d+-v\\d+\\.\\d+\\.\\d+-${process.arch}-targets-[0-9a-f]{8}$`),
+      );
       expect(modeOf(cacheDir())).toBe(0o700);
       const file = path.join(cacheDir(), first!);
       expect(modeOf(file)).toBe(0o600);
@@ -53,15 +57,23 @@ describe('the CLI code cache', () => {
 
       // Another command gets its own cache; anything that is not a command shares "other".
       expect((await runCli(['--version'], { env: env(), node })).code).toBe(0);
-      expect(cacheFiles().map((f) => f.replace(/^.*-/, ''))).toEqual(['other', 'targets']);
+      expect(cacheFiles().map((f) => commandOf(f))).toEqual(['other', 'targets']);
     },
   );
 
-  test('a help text, though it exits 0, makes no cache for its command (a short path)', async () => {
+  test('one cache per command and set of flag names: a --help or --json run never shares the plain run cache', async () => {
+    const hashes = () => cacheFiles().map((f) => f.split('-').slice(-2).join('-'));
     expect((await runCli(['targets', '--help'], { env: env() })).code).toBe(0);
-    expect(cacheFiles().map((f) => f.replace(/^.*-/, ''))).toEqual(['other']);
     expect((await runCli(['targets'], { env: env() })).code).toBe(0);
-    expect(cacheFiles().map((f) => f.replace(/^.*-/, ''))).toEqual(['other', 'targets']);
+    expect((await runCli(['targets', '--json'], { env: env() })).code).toBe(0);
+    const three = hashes();
+    expect(three).toHaveLength(3);
+    expect(three.every((h) => /^targets-[0-9a-f]{8}$/.test(h))).toBe(true);
+    // The same flags again, in any order and form, find their caches.
+    expect((await runCli(['targets', '--json', '-h'], { env: env() })).code).toBe(0);
+    expect((await runCli(['targets', '--json=', '--json'], { env: env() })).code).toBe(2);
+    expect((await runCli(['targets', '--json'], { env: env() })).code).toBe(0);
+    expect(hashes()).toHaveLength(4);
   });
 
   test('a failed run writes no cache (it may have taken a short path)', async () => {
@@ -122,7 +134,7 @@ describe('the CLI code cache', () => {
     const names = cacheFiles();
     expect(names).not.toContain(path.basename(stale));
     expect(names).toContain(path.basename(fresh));
-    expect(names.filter((n) => n.endsWith('-targets'))).toHaveLength(1);
+    expect(names.filter((n) => commandOf(n) === 'targets')).toHaveLength(1);
   });
 
   describe('with secrets', () => {
@@ -148,7 +160,7 @@ describe('the CLI code cache', () => {
       ) as { targets: { default: { token: string } } };
       const token = store.targets.default.token;
       const [file] = cacheFiles();
-      expect(file).toMatch(/-login$/);
+      expect(file).toMatch(/-login-[0-9a-f]{8}$/);
       const bytes = fs.readFileSync(path.join(cacheDir(), file!));
       for (const secret of [CANARY.password, token]) {
         expect(bytes.includes(Buffer.from(secret))).toBe(false);

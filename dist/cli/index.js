@@ -18,14 +18,8 @@ function compiled() {
   const st = fs.lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
   const source = fs.readFileSync(BUNDLE, 'utf8');
-  // One cache per command, whose runs call different code. Only a run that exits 0 writes one, so
-  // only real commands get theirs (an unknown word exits 2); a help text is a short path that must
-  // not leave a command a cache without its real work, so it shares "other".
-  const [word, ...rest] = process.argv.slice(2);
-  const help = rest.some((a) => a === '--help' || a === '-h');
-  const command = /^[a-z]{1,20}$/.test(word ?? '') && !help ? word : 'other';
   const own = `6541e9e46c52f430-${source.length}-`;
-  const file = path.join(dir, `${own}${process.version}-${process.arch}-${command}`);
+  const file = path.join(dir, `${own}${process.version}-${process.arch}-${shape(process.argv.slice(2))}`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(file);
@@ -56,6 +50,30 @@ function compiled() {
     });
   }
   return script.runInThisContext();
+}
+
+/**
+ * Which code a run calls depends on its command and flags (`login --method oidc --token-endpoint`
+ * and `login --get-device-code` share little; `--help` shares nothing), and a cache holds only what
+ * the run that wrote it compiled: so one cache per command and set of flag names, e.g.
+ * `login-1f0c9a2e`. Only flag names count, never values: the one flag whose value may look like a
+ * flag (a device code) has it skipped.
+ */
+function shape(args) {
+  const end = args.indexOf('--');
+  const own = end < 0 ? args : args.slice(0, end);
+  const command = /^[a-z]{1,20}$/.test(own[0] ?? '') ? own[0] : 'other';
+  const flags = new Set();
+  for (let i = 1; i < own.length; i++) {
+    const name = /^(--[a-z][a-z-]{0,40}|-h)(?:=|$)/.exec(own[i])?.[1];
+    if (!name) continue;
+    flags.add(name);
+    if (name === '--check-device-code' && !own[i].includes('=')) i++;
+  }
+  // FNV-1a: a short, stable name for the set, without loading node:crypto.
+  let h = 0x811c9dc5;
+  for (const c of [...flags].sort().join(' ')) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return `${command}-${h.toString(16).padStart(8, '0')}`;
 }
 
 /** Caches of other builds that have not been written for a week: an upgrade leaves them behind. */
