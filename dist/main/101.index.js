@@ -1,6 +1,7 @@
-export const id = 101;
-export const ids = [101];
-export const modules = {
+"use strict";
+exports.id = 101;
+exports.ids = [101];
+exports.modules = {
 
 /***/ 5101:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -128,3 +129,4 @@ function refused(res, what, user) {
 /***/ })
 
 };
+;

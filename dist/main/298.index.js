@@ -1,6 +1,7 @@
-export const id = 298;
-export const ids = [298];
-export const modules = {
+"use strict";
+exports.id = 298;
+exports.ids = [298];
+exports.modules = {
 
 /***/ 1298:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -107,3 +108,4 @@ async function trustedPublishing(spec, deps) {
 /***/ })
 
 };
+;

@@ -1,6 +1,7 @@
-export const id = 302;
-export const ids = [302];
-export const modules = {
+"use strict";
+exports.id = 302;
+exports.ids = [302];
+exports.modules = {
 
 /***/ 1302:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -277,3 +278,4 @@ function fillTemplate(t, values) {
 /***/ })
 
 };
+;

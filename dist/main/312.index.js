@@ -1,6 +1,7 @@
-export const id = 312;
-export const ids = [312,638];
-export const modules = {
+"use strict";
+exports.id = 312;
+exports.ids = [312,638];
+exports.modules = {
 
 /***/ 1312:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -924,3 +925,4 @@ function compilePatterns(sources, label = '--needs-login-pattern') {
 /***/ })
 
 };
+;

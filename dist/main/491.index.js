@@ -1,6 +1,7 @@
-export const id = 491;
-export const ids = [491,302];
-export const modules = {
+"use strict";
+exports.id = 491;
+exports.ids = [491,302];
+exports.modules = {
 
 /***/ 1302:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -424,3 +425,4 @@ const json = {
 /***/ })
 
 };
+;

@@ -1,6 +1,7 @@
-export const id = 510;
-export const ids = [510];
-export const modules = {
+"use strict";
+exports.id = 510;
+exports.ids = [510];
+exports.modules = {
 
 /***/ 5510:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -80,3 +81,4 @@ async function recordDeployments(records, secrets, token = process.env.GITHUB_TO
 /***/ })
 
 };
+;

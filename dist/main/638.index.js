@@ -1,6 +1,7 @@
-export const id = 638;
-export const ids = [638];
-export const modules = {
+"use strict";
+exports.id = 638;
+exports.ids = [638];
+exports.modules = {
 
 /***/ 8638:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -309,3 +310,4 @@ function compilePatterns(sources, label = '--needs-login-pattern') {
 /***/ })
 
 };
+;

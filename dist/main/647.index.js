@@ -1,6 +1,7 @@
-export const id = 647;
-export const ids = [647,771];
-export const modules = {
+"use strict";
+exports.id = 647;
+exports.ids = [647,771];
+exports.modules = {
 
 /***/ 6771:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -348,3 +349,4 @@ const fermyon = {
 /***/ })
 
 };
+;

@@ -1,6 +1,7 @@
-export const id = 771;
-export const ids = [771];
-export const modules = {
+"use strict";
+exports.id = 771;
+exports.ids = [771];
+exports.modules = {
 
 /***/ 6771:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -226,3 +227,4 @@ async function pollForGrant(spec, flow, auth, hooks = {}) {
 /***/ })
 
 };
+;

@@ -1,6 +1,7 @@
-export const id = 355;
-export const ids = [355];
-export const modules = {
+"use strict";
+exports.id = 355;
+exports.ids = [355];
+exports.modules = {
 
 /***/ 6355:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -106,3 +107,4 @@ function signClientAssertion(clientId, audience, k, now) {
 /***/ })
 
 };
+;

@@ -1,6 +1,7 @@
-export const id = 409;
-export const ids = [409];
-export const modules = {
+"use strict";
+exports.id = 409;
+exports.ids = [409];
+exports.modules = {
 
 /***/ 1409:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -410,3 +411,4 @@ const json = {
 /***/ })
 
 };
+;

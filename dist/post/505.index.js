@@ -1,6 +1,7 @@
-export const id = 505;
-export const ids = [505];
-export const modules = {
+"use strict";
+exports.id = 505;
+exports.ids = [505];
+exports.modules = {
 
 /***/ 7505:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -188,3 +189,4 @@ function azureIdToken(env, http, opts) {
 /***/ })
 
 };
+;

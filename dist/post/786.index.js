@@ -1,6 +1,7 @@
-export const id = 786;
-export const ids = [786];
-export const modules = {
+"use strict";
+exports.id = 786;
+exports.ids = [786];
+exports.modules = {
 
 /***/ 8786:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -174,3 +175,4 @@ async function writeFiles({ spec, grant, ctx }, previous, owner, undo) {
 /***/ })
 
 };
+;
