@@ -22,9 +22,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { ROOT, median, startDevTarget, timeOnce } from './common.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: process.env.BENCH_RUNS ?? '9' },
@@ -43,53 +42,6 @@ const DIST = path.resolve(opts.dist);
 const PASSWORD = 'bench-password';
 const LATENCY_MS = 100;
 const STORED = 1000;
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-/** Wall time of one process, spawn to exit, in ms; throws if it fails. */
-function timeOnce(c) {
-  return new Promise((resolve, reject) => {
-    c.before?.();
-    const t0 = process.hrtime.bigint();
-    const child = spawn(c.cmd, c.args, { env: c.env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (code !== 0) reject(new Error(`${c.name} exited ${code}: ${stderr.slice(0, 500)}`));
-      else resolve(ms);
-    });
-  });
-}
-
-async function startTarget(args) {
-  const child = spawn(NODE, [path.join(ROOT, 'dev', 'target.mjs'), ...args, '--exit-on-stdin-close'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, DEV_TARGET_PASSWORD: PASSWORD },
-  });
-  const info = await new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (c) => {
-      buf += c;
-      if (buf.includes('\n')) resolve(JSON.parse(buf.slice(0, buf.indexOf('\n'))));
-    });
-    child.once('exit', (code) => reject(new Error(`dev target exited (${code})`)));
-    setTimeout(() => reject(new Error('dev target not ready in 10 s')), 10_000).unref();
-  });
-  const exited = new Promise((r) => child.once('exit', r));
-  return {
-    ...info,
-    async stop() {
-      if (child.exitCode === null) process.kill(info.pid, 'SIGTERM');
-      await exited;
-    },
-  };
-}
 
 const targetsYaml = (n, url) =>
   Array.from(
@@ -262,7 +214,7 @@ function report(title, all, times, reference, limitFor) {
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-login-bench-multi-'));
-  const target = await startTarget(['--latency', String(LATENCY_MS)]);
+  const target = await startDevTarget(NODE, ['--latency', String(LATENCY_MS)], PASSWORD);
   const misses = [];
   try {
     const version = await new Promise((resolve) => {

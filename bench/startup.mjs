@@ -26,9 +26,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { ROOT, median, startDevTarget, timeOnce } from './common.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: process.env.BENCH_RUNS ?? '15' },
@@ -52,29 +51,6 @@ const TARGETS = [
   ['cli status', 'node -e 0', 1.5],
 ];
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-/** Wall time of one process, from spawn to exit, in ms; throws if it fails. */
-function timeOnce(c) {
-  return new Promise((resolve, reject) => {
-    c.before?.();
-    const t0 = process.hrtime.bigint();
-    const child = spawn(c.cmd, c.args, { env: c.env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (code !== (c.expect ?? 0)) reject(new Error(`${c.name} exited ${code}: ${stderr.slice(0, 500)}`));
-      else resolve(ms);
-    });
-  });
-}
-
 /** CPU ms (user + system) and peak RSS (MiB) of one run, reported by the measure.cjs preload. */
 function costOnce(c, file) {
   return new Promise((resolve, reject) => {
@@ -91,31 +67,6 @@ function costOnce(c, file) {
       else resolve({ cpu: cpu / 1000, rss: rss / 1024 });
     });
   });
-}
-
-async function startTarget(tmp) {
-  const child = spawn(NODE, [path.join(ROOT, 'dev', 'target.mjs'), '--exit-on-stdin-close'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, DEV_TARGET_PASSWORD: 'bench-password' },
-  });
-  const info = await new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (c) => {
-      buf += c;
-      if (buf.includes('\n')) resolve(JSON.parse(buf.slice(0, buf.indexOf('\n'))));
-    });
-    child.once('exit', (code) => reject(new Error(`dev target exited (${code})`)));
-    setTimeout(() => reject(new Error('dev target not ready in 10 s')), 10_000).unref();
-  });
-  const exited = new Promise((r) => child.once('exit', r));
-  fs.writeFileSync(path.join(tmp, 'target.pid'), String(info.pid));
-  return {
-    ...info,
-    async stop() {
-      if (child.exitCode === null) process.kill(info.pid, 'SIGTERM');
-      await exited;
-    },
-  };
 }
 
 function cases(target, tmp) {
@@ -199,7 +150,7 @@ function cases(target, tmp) {
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-login-bench-'));
-  const target = await startTarget(tmp);
+  const target = await startDevTarget(NODE, [], 'bench-password');
   try {
     const all = cases(target, tmp);
     const version = await new Promise((resolve) => {

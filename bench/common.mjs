@@ -1,0 +1,54 @@
+/** What both benchmarks need: a median, one timed process, and the local dev target. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Wall time of one process, from spawn to exit, in ms, with nothing added to it; throws if it fails. */
+export function timeOnce(c) {
+  return new Promise((resolve, reject) => {
+    c.before?.();
+    const t0 = process.hrtime.bigint();
+    const child = spawn(c.cmd, c.args, { env: c.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (code !== (c.expect ?? 0)) reject(new Error(`${c.name} exited ${code}: ${stderr.slice(0, 500)}`));
+      else resolve(ms);
+    });
+  });
+}
+
+/** dev/target.mjs on 127.0.0.1 with `args`; resolves to what it prints, plus stop(). */
+export async function startDevTarget(node, args, password) {
+  const child = spawn(node, [path.join(ROOT, 'dev', 'target.mjs'), ...args, '--exit-on-stdin-close'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, DEV_TARGET_PASSWORD: password },
+  });
+  const info = await new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (c) => {
+      buf += c;
+      if (buf.includes('\n')) resolve(JSON.parse(buf.slice(0, buf.indexOf('\n'))));
+    });
+    child.once('exit', (code) => reject(new Error(`dev target exited (${code})`)));
+    setTimeout(() => reject(new Error('dev target not ready in 10 s')), 10_000).unref();
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  return {
+    ...info,
+    async stop() {
+      if (child.exitCode === null) process.kill(info.pid, 'SIGTERM');
+      await exited;
+    },
+  };
+}
