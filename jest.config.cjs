@@ -16,7 +16,13 @@ module.exports = {
         diagnostics: false,
       },
     ],
+    '/node_modules/@noble/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true }, diagnostics: false },
+    ],
   },
+  // @noble/hashes ships ES modules only (the bundles take them as they are); tests are CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile, readdir, readFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { minify } from 'terser';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entries = {
@@ -23,8 +24,8 @@ const only = args.filter((a, i) => i !== outAt && i !== outAt + 1);
 /**
  * Built-ins that cost milliseconds to load (crypto ~5 ms, child_process ~3 ms with net and dgram,
  * tty ~4 ms with net and the streams, os ~1 ms, on Node 24) but that most runs touch late or never
- * (`status` needs none of them; `login` needs crypto only to write files; os only when HOME is
- * unset). ncc binds each built-in our sources import either to a module-table entry
+ * (`status` needs none of them; `login` needs crypto only to hash a tool file past 16 KB or to
+ * sign a client assertion; os only when HOME is unset). ncc binds each built-in our sources import either to a module-table entry
  * (`N:e=>{e.exports=R(import.meta.url)("node:crypto")}`, or `require("node:crypto")` in a CommonJS
  * bundle) or to a constant of a concatenated module (`const o=require("node:tty")`), both evaluated
  * at start-up; this swaps each for a proxy that loads the built-in on first property access.
@@ -56,6 +57,22 @@ function deferBuiltins(code) {
  */
 const cliEntry = async (hash) =>
   (await readFile(path.join(root, 'scripts', 'cli-entry.cjs'), 'utf8')).replace('__BUNDLE_HASH__', hash);
+
+/**
+ * ncc minifies a bundle's main file but not the chunks it splits off for `import()` (the formats,
+ * the YAML parser, the SHA-256 of tool files): a chunk is compiled from its source on every run
+ * that loads it (only the main file has a code cache), and V8 pre-parses every byte of it, so
+ * comments and long names cost start-up time. Terser, as ncc uses it for the main file.
+ */
+async function minifyChunk(code, esm) {
+  const out = await minify(code, {
+    module: esm,
+    compress: true,
+    mangle: true,
+    format: { comments: /@license|^!/ },
+  });
+  return out.code;
+}
 
 for (const [name, entry] of Object.entries(entries)) {
   if (only.length && !only.includes(name)) continue;
@@ -90,7 +107,12 @@ for (const [name, entry] of Object.entries(entries)) {
   for (const [file, asset] of Object.entries(assets ?? {})) {
     const dest = path.join(out, file);
     await mkdir(path.dirname(dest), { recursive: true });
-    await writeFile(dest, file.endsWith('.js') ? deferBuiltins(asset.source.toString()) : asset.source);
+    await writeFile(
+      dest,
+      file.endsWith('.js')
+        ? await minifyChunk(deferBuiltins(asset.source.toString()), name === 'lib')
+        : asset.source,
+    );
   }
   if (name === 'cli') await chmod(path.join(out, 'index.js'), 0o755);
   const files = await readdir(out, { recursive: true });

@@ -4,6 +4,7 @@
  * putting back what it replaced. The engine tests run on the real file system: byte-for-byte
  * restore, 0600, several targets writing one file at once.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,13 +16,7 @@ import { kubeconfigWriter } from '../../src/core/formats/kubeconfig';
 import { netrcEntries, netrcWriter } from '../../src/core/formats/netrc';
 import { nerfDart, npmrcWriter } from '../../src/core/formats/npmrc';
 import type { FileJournal } from '../../src/core/store';
-import {
-  sha256,
-  undoToolFile,
-  writeToolFile,
-  type FormatContext,
-  type FormatWriter,
-} from '../../src/core/toolfiles';
+import { undoToolFile, writeToolFile, type FormatContext, type FormatWriter } from '../../src/core/toolfiles';
 
 const TOKEN = 'tok-ABC.def_123';
 
@@ -547,6 +542,7 @@ describe('engine on the real file system', () => {
       const left = read(file);
       expect(left).toContain('token-for-theirs');
       expect(left).not.toContain('token-for-staging');
+      const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
       expect(sha256(fs.readFileSync(file, 'utf8'))).not.toBe((theirs.journal as FileJournal).writtenHash);
     });
   }

@@ -9,8 +9,8 @@ const BUNDLE = path.join(__dirname, 'deploy-login.js');
 
 function compiled() {
   const uid = process.getuid?.();
-  // os.tmpdir()'s rule, without loading node:os.
-  const tmp = (process.env.TMPDIR || process.env.TMP || process.env.TEMP || '/tmp').replace(/(.)\/+$/, '$1');
+  // os.tmpdir()'s rule, without loading node:os (path.join below drops a trailing slash).
+  const tmp = process.env.TMPDIR || process.env.TMP || process.env.TEMP || '/tmp';
   if (uid === undefined || process.platform === 'win32' || !path.isAbsolute(tmp)) return undefined;
   const vm = require('node:vm');
   const dir = path.join(tmp, `deploy-login-code-cache-${uid}`);
@@ -18,7 +18,7 @@ function compiled() {
   const st = fs.lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
   const source = fs.readFileSync(BUNDLE, 'utf8');
-  const own = `6541e9e46c52f430-${source.length}-`;
+  const own = `4fea034f620d9621-${source.length}-`;
   const file = path.join(dir, `${own}${process.version}-${process.arch}-${shape(process.argv.slice(2))}`);
   let cachedData;
   try {
@@ -62,10 +62,10 @@ function compiled() {
 function shape(args) {
   const end = args.indexOf('--');
   const own = end < 0 ? args : args.slice(0, end);
-  const command = /^[a-z]{1,20}$/.test(own[0] ?? '') ? own[0] : 'other';
+  const command = own[0] && own[0].length <= 20 && lowerFrom(own[0], 0, false) ? own[0] : 'other';
   const flags = new Set();
   for (let i = 1; i < own.length; i++) {
-    const name = /^(--[a-z][a-z-]{0,40}|-h)(?:=|$)/.exec(own[i])?.[1];
+    const name = flagName(own[i]);
     if (!name) continue;
     flags.add(name);
     if (name === '--check-device-code' && !own[i].includes('=')) i++;
@@ -74,6 +74,27 @@ function shape(args) {
   let h = 0x811c9dc5;
   for (const c of [...flags].sort().join(' ')) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
   return `${command}-${h.toString(16).padStart(8, '0')}`;
+}
+
+// Character loops, not regular expressions: V8 compiles each expression on first use (and
+// natively on the second), which costs this entry more than the loops ever will.
+
+/** `--name` or `-h` (either maybe followed by `=value`): the name; anything else: undefined. */
+function flagName(arg) {
+  const eq = arg.indexOf('=');
+  const name = eq < 0 ? arg : arg.slice(0, eq);
+  if (name === '-h') return name;
+  const ok = name.length >= 3 && name.length <= 43 && name.startsWith('--') && name[2] !== '-';
+  return ok && lowerFrom(name, 2, true) ? name : undefined;
+}
+
+/** Whether s[from..] is only a-z (and '-' when allowed). */
+function lowerFrom(s, from, dash) {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (dash && c === 45))) return false;
+  }
+  return true;
 }
 
 /** Caches of other builds that have not been written for a week: an upgrade leaves them behind. */

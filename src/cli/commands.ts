@@ -16,6 +16,7 @@ import {
 import { SecretRegistry } from '../core/redact.js';
 import { readStore, type StoredTarget } from '../core/store.js';
 import { resolveTarget, type Credentials, type InputLabel } from '../core/target.js';
+import { kebabCase } from '../core/text.js';
 import {
   LOGIN_OPTIONS,
   COMMON,
@@ -55,7 +56,7 @@ export const cliLabel: InputLabel = (key) => {
     token: '--token-stdin (or DEPLOY_LOGIN_TOKEN)',
     'client-secret': 'DEPLOY_LOGIN_CLIENT_SECRET',
   };
-  return flags[key] ?? `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+  return flags[key] ?? `--${kebabCase(key)}`;
 };
 
 async function readCredentials(v: Values, env: Cli['env']): Promise<Credentials> {

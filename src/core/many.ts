@@ -24,6 +24,7 @@ import {
   type TargetInput,
   type TargetSpec,
 } from './target.js';
+import { kebabCase } from './text.js';
 import { readToolOptions, TOOL_OPTIONS } from './tool-options.js';
 
 /**
@@ -177,7 +178,7 @@ async function parseYamlList(text: string, label: string): Promise<unknown[]> {
 const isMapping = (v: unknown): v is Raw => !!v && typeof v === 'object' && !Array.isArray(v);
 
 function itemLabel(prefix: string): InputLabel {
-  return (key) => `${prefix}.${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+  return (key) => `${prefix}.${kebabCase(key)}`;
 }
 
 async function toItem(item: unknown, index: number, o: TargetListOptions): Promise<TargetItem> {
@@ -241,7 +242,7 @@ async function toItem(item: unknown, index: number, o: TargetListOptions): Promi
       ? (await import('./protocols/json-config.js')).prepareJsonTarget(
           input,
           json,
-          (key) => `${prefix}.json-${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`,
+          (key) => `${prefix}.json-${kebabCase(key)}`,
         )
       : input;
   const spec = resolveTarget(resolved, creds, { label, allowHttp: o.allowHttp });

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import tls from 'node:tls';
 import type { Socket } from 'node:net';
+import { unbracket } from './text.js';
 
 /**
  * The runner's proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), as curl and
@@ -42,7 +43,7 @@ export function proxyFor(target: URL, env: Record<string, string | undefined>): 
       const socket = await tunnel(proxy, url, auth, opts.timeoutMs);
       const secured = tls.connect({
         socket,
-        servername: url.hostname.replace(/^\[|\]$/g, ''),
+        servername: unbracket(url.hostname),
         rejectUnauthorized: !opts.insecure,
       });
       return { options: { createConnection: () => secured, agent: false } };
@@ -78,7 +79,7 @@ function tunnel(proxy: URL, target: URL, auth: string | undefined, timeoutMs: nu
 
 /** NO_PROXY: comma-separated hosts, domain suffixes (".example.com" or "example.com"), host:port, or "*". */
 export function bypassed(target: URL, noProxy: string): boolean {
-  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = unbracket(target.hostname).toLowerCase();
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   for (const raw of noProxy.split(',').map((s) => s.trim().toLowerCase())) {
     if (!raw) continue;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { FORMATS, METHODS, PROTOCOLS, printable } from './target.js';
+import { hasHttpScheme, isTargetName } from './text.js';
 
 /**
  * The shape check of a credential store's targets, field by field. A store is often edited by
@@ -36,8 +37,7 @@ export function storedTargetsProblem(
 
 function entryProblem(name: string, raw: unknown): string | undefined {
   const t = `target "${printable(name)}"`;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) || name.includes('..'))
-    return `${t} is not a valid target name`;
+  if (!isTargetName(name)) return `${t} is not a valid target name`;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return `${t} is not an object`;
   const e = raw as Record<string, unknown>;
   // A Basic-auth registry's password lives only in its tool file: the store keeps an empty token.
@@ -70,7 +70,7 @@ function entryProblem(name: string, raw: unknown): string | undefined {
 
 /** URL.canParse, not new URL: no object per target, a third of the cost on a store of 1,000 targets. */
 function isHttpUrl(v: unknown): boolean {
-  return typeof v === 'string' && /^https?:\/\//i.test(v) && URL.canParse(v);
+  return typeof v === 'string' && hasHttpScheme(v, true) && URL.canParse(v);
 }
 
 const stringOrNull = (v: unknown) => v === null || typeof v === 'string';

@@ -1,4 +1,12 @@
 import { invalidInput } from './errors.js';
+import {
+  hasControlChar,
+  isLoopbackIPv4,
+  isTargetName,
+  kebabCase,
+  trimTrailingSlashes,
+  unbracket,
+} from './text.js';
 
 /** `client-credentials`: the OAuth client's own credential (a secret, or a key signing RFC 7523 assertions). */
 export const METHODS = ['auto', 'oidc', 'password', 'token', 'device', 'client-credentials'] as const;
@@ -59,12 +67,10 @@ export interface TargetSpec {
 /** How an input is named to the user: `url` in the Action, `--url` in the CLI, `targets[2].url` in a list. */
 export type InputLabel = (key: keyof TargetInput | 'password' | 'token' | 'client-secret') => string;
 
-export const actionLabel: InputLabel = (key) => `\`${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}\``;
-
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const actionLabel: InputLabel = (key) => `\`${kebabCase(key)}\``;
 
 export function validateTargetName(name: string, label: string): string {
-  if (!NAME_RE.test(name) || name.includes('..')) {
+  if (!isTargetName(name)) {
     throw invalidInput(
       `${label} "${printable(name)}" is not a valid target name: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.`,
     );
@@ -81,9 +87,9 @@ export function parseBoolean(value: string | boolean | undefined, label: string,
 }
 
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const h = unbracket(hostname).toLowerCase();
   if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  return isLoopbackIPv4(h);
 }
 
 export interface UrlRules {
@@ -115,7 +121,7 @@ export function validateUrl(raw: string, label: string, rules: UrlRules = {}): s
   }
   url.hash = '';
   url.search = '';
-  return url.href.replace(/\/+$/, '');
+  return trimTrailingSlashes(url.href);
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], label: string): T {
@@ -124,6 +130,8 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], label: st
 }
 
 export function parseFormats(value: string | string[] | undefined, label: string): Format[] {
+  // Most logins give no format: skip compiling the expression below for nothing.
+  if (!Array.isArray(value) && !value?.trim()) return [];
   const items = (Array.isArray(value) ? value : (value ?? '').split(/[\s,]+/))
     .map((s) => s.trim())
     .filter(Boolean);
@@ -201,6 +209,6 @@ export function resolveTarget(input: TargetInput, creds: Credentials, ctx: Resol
 
 /** Quote user text in an error without letting control characters or huge values through. */
 export function printable(value: string): string {
-  const clean = value.replace(/[\u0000-\u001f\u007f]/g, '?');
+  const clean = hasControlChar(value) ? value.replace(/[\u0000-\u001f\u007f]/g, '?') : value;
   return clean.length > 80 ? clean.slice(0, 77) + '...' : clean;
 }

@@ -1,7 +1,7 @@
 import { isoTime } from './time.js';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { readIfExists, removeFile, withFileLock, writeFileAtomic } from './fsutil.js';
+import { loadSha256, sha256 } from './sha256.js';
 import {
   abandoned,
   isEmptyLedger,
@@ -60,8 +60,6 @@ export interface FormatWriter {
   entryAt?(content: string, key: string): string | null;
 }
 
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
 /** Who writes: the store and target, so runs with different stores sharing one HOME are told apart. */
 export const ownerOf = (storePath: string, target: string): string => `${storePath}#${target}`;
 
@@ -113,6 +111,7 @@ export async function writeToolFile(
 ): Promise<ToolFileWrite> {
   const loc = writer.locate(ctx);
   await writer.load?.();
+  await loadSha256();
   return withFileLock(loc.path, async () => {
     const before = await readIfExists(loc.path);
     const ledger = await loadLedger(loc.path, owner);
@@ -202,6 +201,7 @@ export async function rollbackToolFile(
   before: string | undefined,
   writtenHash: string,
 ): Promise<void> {
+  await loadSha256();
   await withFileLock(file, async () => {
     const current = await readIfExists(file);
     if (current === undefined || sha256(current) !== writtenHash) return;
@@ -226,6 +226,7 @@ async function undo(
   rollback: ToolFileWrite | undefined,
 ): Promise<void> {
   await writer.load?.();
+  await loadSha256();
   await withFileLock(j.path, async () => {
     const current = await readIfExists(j.path);
     const ledger = await loadLedger(j.path, owner);

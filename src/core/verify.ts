@@ -2,6 +2,7 @@ import type { CoreContext } from './context.js';
 import { invalidInput, needsLogin } from './errors.js';
 import { rejection } from './protocols/responses.js';
 import type { StoredTarget } from './store.js';
+import { hasHttpScheme, trimTrailingSlashes } from './text.js';
 
 /**
  * Where a target answers "is this token still good?": the --check-url stored at login, else the
@@ -12,9 +13,7 @@ export function checkUrlOf(entry: StoredTarget): string | undefined {
   if (typeof o.checkUrl === 'string' && o.checkUrl) return o.checkUrl;
   const json = o.json as { checkPath?: unknown } | undefined;
   if (json && typeof json.checkPath === 'string' && json.checkPath) {
-    return /^https?:\/\//.test(json.checkPath)
-      ? json.checkPath
-      : entry.url.replace(/\/+$/, '') + json.checkPath;
+    return hasHttpScheme(json.checkPath) ? json.checkPath : trimTrailingSlashes(entry.url) + json.checkPath;
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { invalidInput } from '../errors.js';
 import type { FormatContext, FormatWriter } from '../toolfiles.js';
+import { unbracket } from '../text.js';
 import { appendLine, loginUser, optionString, requireBareWord } from './common.js';
 
 interface Token {
@@ -107,7 +108,7 @@ export function netrcMachine(ctx: Pick<FormatContext, 'target'>): string {
     if (/[\s"#]/.test(given)) throw invalidInput(`netrc-machine "${given.slice(0, 60)}" is not a host name.`);
     return given.toLowerCase();
   }
-  return new URL(ctx.target.url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return unbracket(new URL(ctx.target.url).hostname).toLowerCase();
 }
 
 /** Remove [start, end), and the whole line too when nothing else is on it. */

@@ -1,6 +1,7 @@
 import { invalidInput } from '../errors.js';
 import { parseJsonSafely } from '../redact.js';
 import { printable, type TargetInput } from '../target.js';
+import { kebabCase } from '../text.js';
 
 /**
  * The `json` protocol's configuration: where to POST, what JSON body to send (with placeholders
@@ -117,8 +118,7 @@ export const cliJsonLabel: JsonLabel = (key) =>
   })[key];
 
 /** How each input is named in the Action (`json-login-path`, ...). */
-export const actionJsonLabel: JsonLabel = (key) =>
-  `\`json-${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}\``;
+export const actionJsonLabel: JsonLabel = (key) => `\`json-${kebabCase(key)}\``;
 
 /**
  * Apply the recipe and the user's overrides to a target's input: returns the input with

@@ -1,6 +1,7 @@
 import { DeployLoginError, invalidInput, needsLogin, unavailable } from '../errors.js';
 import type { HttpResponse } from '../http.js';
 import type { TargetSpec } from '../target.js';
+import { hasHttpScheme, trimTrailingSlashes } from '../text.js';
 import {
   checkBodyForMethod,
   fillTemplate,
@@ -24,8 +25,8 @@ export function jsonConfigOf(spec: Pick<TargetSpec, 'name' | 'options'>): JsonLo
 
 /** A path is joined to the target URL (its path included); an absolute URL is used as is. */
 export function endpoint(spec: Pick<TargetSpec, 'url'>, pathOrUrl: string): string {
-  if (/^https?:\/\//.test(pathOrUrl)) return pathOrUrl;
-  return spec.url.replace(/\/+$/, '') + pathOrUrl;
+  if (hasHttpScheme(pathOrUrl)) return pathOrUrl;
+  return trimTrailingSlashes(spec.url) + pathOrUrl;
 }
 
 /**

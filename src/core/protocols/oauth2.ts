@@ -1,6 +1,7 @@
 import { invalidInput, needsLogin } from '../errors.js';
 import type { HttpResponse } from '../http.js';
 import type { Credentials, TargetSpec } from '../target.js';
+import { trimTrailingSlashes } from '../text.js';
 import { ensureOk, grantOf, parseJsonObject, rejection } from './responses.js';
 import type { Grant, Protocol, ProtocolDeps } from './types.js';
 
@@ -22,7 +23,7 @@ export async function discover(spec: TargetSpec, deps: ProtocolDeps): Promise<Au
     return { token_endpoint: spec.tokenEndpoint };
   }
   const base = new URL(spec.url);
-  const pathPart = base.pathname.replace(/\/+$/, '');
+  const pathPart = trimTrailingSlashes(base.pathname);
   const candidates = [
     `${base.origin}/.well-known/oauth-authorization-server${pathPart}`,
     `${base.origin}${pathPart}/.well-known/openid-configuration`,

@@ -50,7 +50,6 @@ export interface FormatWriter {
      */
     entryAt?(content: string, key: string): string | null;
 }
-export declare const sha256: (text: string) => string;
 /** Who writes: the store and target, so runs with different stores sharing one HOME are told apart. */
 export declare const ownerOf: (storePath: string, target: string) => string;
 export interface ToolFileWrite {
