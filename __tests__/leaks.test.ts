@@ -22,6 +22,7 @@ import {
   runActionJob,
   runActionStep,
   runCli,
+  runnerEnv,
   type RunnerFiles,
 } from './helpers/dist';
 import { watchTree, type SeenProcess } from './helpers/proctree';
@@ -123,15 +124,7 @@ describe('no secret on the argv of any process deploy-login starts (read from /p
 
   test('Action `run` input: the same for the step and its deploy command', async () => {
     const files = runnerDirs();
-    const env: NodeJS.ProcessEnv = baseEnv({
-      GITHUB_ACTIONS: 'true',
-      RUNNER_TEMP: files.runnerTemp,
-      HOME: files.home,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STATE: files.state,
-      GITHUB_ENV: files.env,
-      GITHUB_PATH: files.path,
-      GITHUB_STEP_SUMMARY: files.summary,
+    const env = runnerEnv(files, {
       [inputVar('url')]: target.url,
       [inputVar('method')]: 'password',
       [inputVar('username')]: 'ci-deployer',

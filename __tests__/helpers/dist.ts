@@ -151,17 +151,9 @@ export interface ActionResult extends ProcResult {
 /** Convert an input name the way the runner does: INPUT_ + upper-case, spaces to underscores. */
 export const inputVar = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 
-/**
- * One step of the Action as the runner runs it. The runner strips ::add-mask:: values from the
- * log, so the canary check reads the log the way it would be shown.
- */
-export async function runActionStep(
-  step: 'main' | 'post',
-  files: RunnerFiles,
-  inputs: Record<string, string>,
-  opts: { env?: NodeJS.ProcessEnv; node?: string; state?: Record<string, string>; timeoutMs?: number } = {},
-): Promise<ActionResult> {
-  const env: NodeJS.ProcessEnv = baseEnv({
+/** The environment a runner gives a step: its variables and file-command files, then `extra`. */
+export function runnerEnv(files: RunnerFiles, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return baseEnv({
     GITHUB_ACTIONS: 'true',
     CI: 'true',
     RUNNER_TEMP: files.runnerTemp,
@@ -172,8 +164,21 @@ export async function runActionStep(
     GITHUB_PATH: files.path,
     GITHUB_STEP_SUMMARY: files.summary,
     GITHUB_WORKSPACE: files.dir,
-    ...opts.env,
+    ...extra,
   });
+}
+
+/**
+ * One step of the Action as the runner runs it. The runner strips ::add-mask:: values from the
+ * log, so the canary check reads the log the way it would be shown.
+ */
+export async function runActionStep(
+  step: 'main' | 'post',
+  files: RunnerFiles,
+  inputs: Record<string, string>,
+  opts: { env?: NodeJS.ProcessEnv; node?: string; state?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ActionResult> {
+  const env = runnerEnv(files, opts.env);
   for (const [k, v] of Object.entries(inputs)) env[inputVar(k)] = v;
   for (const [k, v] of Object.entries(opts.state ?? {})) env[`STATE_${k}`] = v;
   const node = opts.node ?? NODE24;

@@ -12,6 +12,7 @@ import {
   isLoopbackIPv4,
   isTargetName,
   kebabCase,
+  replaceControlChars,
   trimTrailingSlashes,
   unbracket,
 } from '../../src/core/text';
@@ -99,10 +100,11 @@ test('hasHttpScheme is the old /^https?:\\/\\// (and /i with anyCase)', () => {
   );
 });
 
-test('hasControlChar is the old /[\\u0000-\\u001f\\u007f]/', () => {
+test('hasControlChar and replaceControlChars are the old /[\\u0000-\\u001f\\u007f]/ test and replace', () => {
   fc.assert(
     fc.property(fc.string({ unit: 'binary', maxLength: 20 }), (s) => {
       expect(hasControlChar(s)).toBe(/[\u0000-\u001f\u007f]/.test(s));
+      expect(replaceControlChars(s)).toBe(s.replace(/[\u0000-\u001f\u007f]/g, '?'));
     }),
     RUNS,
   );

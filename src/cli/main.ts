@@ -1,5 +1,6 @@
 import type { Sinks } from './io.js';
 import { toFailure } from '../core/errors.js';
+import { replaceControlChars } from '../core/text.js';
 import {
   createCli,
   envCommand,
@@ -32,8 +33,8 @@ export const VERSION = '0.1.0';
 /** The help texts load only when asked for: every other run skips parsing them. */
 const help = async () => (await import('./help.js')).HELP;
 
-/** An error is one line whatever user text it quotes: a control character could forge or hide lines. */
-const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, '?');
+/** An error is one line whatever user text it quotes. */
+const oneLine = replaceControlChars;
 
 /** The whole CLI: parse, dispatch, and turn every error into one line and the contract's exit code. */
 export async function main(argv: string[], env = process.env, sinks?: Sinks): Promise<number> {

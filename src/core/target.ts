@@ -1,9 +1,9 @@
 import { invalidInput } from './errors.js';
 import {
-  hasControlChar,
   isLoopbackIPv4,
   isTargetName,
   kebabCase,
+  replaceControlChars,
   trimTrailingSlashes,
   unbracket,
 } from './text.js';
@@ -209,6 +209,6 @@ export function resolveTarget(input: TargetInput, creds: Credentials, ctx: Resol
 
 /** Quote user text in an error without letting control characters or huge values through. */
 export function printable(value: string): string {
-  const clean = hasControlChar(value) ? value.replace(/[\u0000-\u001f\u007f]/g, '?') : value;
+  const clean = replaceControlChars(value);
   return clean.length > 80 ? clean.slice(0, 77) + '...' : clean;
 }

@@ -55,11 +55,19 @@ export function hasHttpScheme(s: string, anyCase = false): boolean {
   return head.startsWith('http://') || head.startsWith('https://');
 }
 
-/** Whether any character is a C0 control or DEL (what `printable` replaces). */
+/** Whether any character is a C0 control or DEL. */
 export function hasControlChar(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 32 || c === 127) return true;
   }
   return false;
+}
+
+/**
+ * Every C0 control and DEL as '?': user text quoted in a message stays on one line and cannot
+ * forge or hide lines. The expression runs only when there is something to replace.
+ */
+export function replaceControlChars(s: string): string {
+  return hasControlChar(s) ? s.replace(/[\u0000-\u001f\u007f]/g, '?') : s;
 }

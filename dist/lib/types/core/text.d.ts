@@ -16,5 +16,10 @@ export declare function unbracket(host: string): string;
 export declare function trimTrailingSlashes(s: string): string;
 /** Starts with `http://` or `https://` (any case when `anyCase`). */
 export declare function hasHttpScheme(s: string, anyCase?: boolean): boolean;
-/** Whether any character is a C0 control or DEL (what `printable` replaces). */
+/** Whether any character is a C0 control or DEL. */
 export declare function hasControlChar(s: string): boolean;
+/**
+ * Every C0 control and DEL as '?': user text quoted in a message stays on one line and cannot
+ * forge or hide lines. The expression runs only when there is something to replace.
+ */
+export declare function replaceControlChars(s: string): string;
