@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LITTER_MIN_AGE_MS } from '../src/core/fsutil';
 import { parseStore } from '../src/core/store';
+import { readHead, readMember } from '../src/core/store-text';
 import { DIST } from './helpers/dist';
 
 const LIB = path.join(DIST, 'lib', 'index.js');
@@ -49,6 +50,27 @@ function checkTokens(p: string, text: string, problems: string[]) {
   }
 }
 
+/**
+ * A seal (src/core/store-seal.ts) is empty (killed as it was written) or one line of numbers; when
+ * it matches the store as it is now, reading the store line by line must give what parsing it
+ * whole gives, for every target: the seal must never vouch for a store it did not see written.
+ */
+let sealedStoresRead = 0;
+function checkSeal(p: string, seal: string, problems: string[]) {
+  if (seal !== '' && !/^\d+ \d+ \d+ \d+ \d+\n$/.test(seal)) problems.push(`${p}: not a seal`);
+  const store = p.slice(0, -'.seal'.length);
+  if (!fs.existsSync(store)) return;
+  const st = fs.statSync(store, { bigint: true });
+  if (seal !== `${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}\n`) return;
+  sealedStoresRead++;
+  const bytes = fs.readFileSync(store);
+  const whole = JSON.parse(bytes.toString()) as { targets: Record<string, unknown> };
+  if (readHead(bytes).version !== 1) problems.push(`${p}: sealed store without its first line`);
+  for (const [name, entry] of Object.entries(whole.targets))
+    if (JSON.stringify(readMember(bytes, name)) !== JSON.stringify(entry))
+      problems.push(`${p}: sealed store reads ${name} otherwise line by line`);
+}
+
 /** Every file is a whole version that parses; litter (a dead writer's temp file or lock) is reported apart. */
 function verify(dir: string): { problems: string[]; litter: string[] } {
   const problems: string[] = [];
@@ -72,6 +94,8 @@ function verify(dir: string): { problems: string[]; litter: string[] } {
           if (tokenFor(Number(/^tok-(\d+)-/.exec(t.token)?.[1])) !== t.token)
             problems.push(`${p}: ${name} has torn token`);
         }
+      } else if (p.endsWith('credentials.json.seal')) {
+        checkSeal(p, text, problems);
       } else if (p.endsWith('.deploy-login.json')) {
         // A tool file's ledger of owners (src/core/owners.ts), written beside it under its lock.
         const ledger = JSON.parse(text) as { version?: unknown; keys?: unknown };
@@ -192,11 +216,12 @@ test('SIGKILL during store and tool-file writes never leaves a torn file', async
     console.log(
       `crash test: ${kills} SIGKILLs in ${Date.now() - started} ms; rounds with a dead writer's temp/lock file right after the kill: ` +
         `${reports.reduce((a, r) => a + r.litterAfterKill, 0)}/${LANES * ROUNDS_PER_LANE}; ` +
-        `slowest next write ${Math.max(...reports.map((r) => r.slowestNext))} ms; problems: ${problems.length}; leftovers: ${leftovers.length}`,
+        `slowest next write ${Math.max(...reports.map((r) => r.slowestNext))} ms; sealed stores read line by line: ${sealedStoresRead}; problems: ${problems.length}; leftovers: ${leftovers.length}`,
     );
     const slow = reports.flatMap((r) => r.slowWith);
     if (slow.length || problems.length) console.log([...slow, ...problems.slice(0, 5)].join('\n'));
     expect(kills).toBeGreaterThanOrEqual(200);
+    expect(sealedStoresRead).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     expect(leftovers).toEqual([]);
     expect(Math.max(...reports.map((r) => r.slowestNext))).toBeLessThan(5000);

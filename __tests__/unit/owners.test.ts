@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { dockerWriter } from '../../src/core/formats/docker';
 import { ledgerPath } from '../../src/core/owners';
+import { updateStore } from '../../src/core/store';
 import { ownerOf, undoToolFile, writeToolFile, type FormatContext } from '../../src/core/toolfiles';
 
 describe('owners of a shared tool file', () => {
@@ -112,5 +113,47 @@ describe('owners of a shared tool file', () => {
     // The live run now sits directly on the user's entry: leaving puts that back, not the dead token.
     await undoToolFile(dockerWriter, live.journal, owner('store-live', 'other'));
     expect(entry()).toEqual(auth('me', 'mine'));
+  });
+
+  it('keeps an old entry whose store still lists it, or cannot be read, and takes out one its store dropped', async () => {
+    const storeFile = (store: string) => path.join(home, store, 'credentials.json');
+    const listing = (store: string, name: string, files: string[]) =>
+      updateStore(storeFile(store), (d) => {
+        d.targets[name] = {
+          url: 'https://ghcr.io',
+          protocol: 'oauth2',
+          method: 'password',
+          insecure: false,
+          token: 't',
+          formats: ['docker'],
+          loggedInAt: new Date(0).toISOString(),
+          files: files.map((p) => ({
+            format: 'docker',
+            path: p,
+            key: 'ghcr.io',
+            previousEntry: null,
+            original: null,
+            writtenHash: '',
+          })),
+        };
+      });
+    await login('store-kept', 'tok-kept');
+    await listing('store-kept', 'deploy', [config()]);
+    await login('store-dropped', 'tok-dropped');
+    await listing('store-dropped', 'deploy', []);
+    await listing('store-dropped', 'other', [config()]);
+    await login('store-broken', 'tok-broken');
+    fs.mkdirSync(path.dirname(storeFile('store-broken')));
+    fs.writeFileSync(storeFile('store-broken'), '{not json');
+    let ledger = JSON.parse(fs.readFileSync(ledgerPath(config()), 'utf8'));
+    for (const r of ledger.keys['ghcr.io']) r.at = new Date(Date.now() - 3_600_000).toISOString();
+    fs.writeFileSync(ledgerPath(config()), JSON.stringify(ledger));
+    await login('store-live', 'tok-live');
+    ledger = JSON.parse(fs.readFileSync(ledgerPath(config()), 'utf8'));
+    expect(ledger.keys['ghcr.io'].map((r: { owner: string }) => r.owner)).toEqual([
+      owner('store-kept', 'deploy'),
+      owner('store-broken', 'deploy'),
+      owner('store-live', 'deploy'),
+    ]);
   });
 });

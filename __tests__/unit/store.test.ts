@@ -14,6 +14,8 @@ import {
   updateStore,
   type StoredTarget,
 } from '../../src/core/store';
+import { readStoreText, sealPath, sealStore } from '../../src/core/store-seal';
+import { serializeStoreText } from '../../src/core/store-text';
 
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
 
@@ -86,13 +88,14 @@ describe('store', () => {
       d.current = 'prod';
     });
     expect(mode(file)).toBe(0o600);
+    expect(mode(sealPath(file))).toBe(0o600);
     expect(mode(path.dirname(file))).toBe(0o700);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({
       version: 1,
       current: 'prod',
       targets: { prod: { token: 'tok-1' } },
     });
-    expect(fs.readdirSync(path.dirname(file))).toEqual(['credentials.json']);
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['credentials.json', 'credentials.json.seal']);
   });
 
   it('reads a missing store as empty', async () => {
@@ -118,7 +121,16 @@ describe('store', () => {
       }),
     ).rejects.toThrow('half way');
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
-    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['credentials.json']);
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['credentials.json', 'credentials.json.seal']);
+  });
+
+  it('writes a text given in parts whole, past what one writev takes (IOV_MAX parts)', async () => {
+    const parts = Array.from({ length: 3000 }, (_, i) =>
+      i % 2 ? `line ${i}\n` : Buffer.from(`bytes ${i}\n`),
+    );
+    const plain = path.join(dir, 'parts.txt');
+    await writeFileAtomic(plain, parts);
+    expect(fs.readFileSync(plain, 'utf8')).toBe(parts.map(String).join(''));
   });
 
   it('loses no update when many writers race (the lock serialises them)', async () => {
@@ -195,6 +207,109 @@ describe('store', () => {
     expect(err.message).toBe(
       `${path.dirname(file)} cannot be created: part of its path is a file: move it away.`,
     );
+  });
+
+  describe('seal', () => {
+    const targets = (n: number) => {
+      const t: Record<string, StoredTarget> = Object.create(null) as Record<string, StoredTarget>;
+      for (let i = 0; i < n; i++) t[`t${i}`] = entry(`tok-${i}`);
+      return t;
+    };
+    /** A store in our layout whose target t3 is broken JSON, sealed as if we had written it. */
+    async function sealedWithBrokenLine(): Promise<string> {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      const text = serializeStoreText({ version: 1, current: 't0', targets: targets(6) });
+      const broken = text.replace('"t3":{', '"t3":{oops');
+      fs.writeFileSync(file, broken, { mode: 0o600 });
+      await sealStore(file);
+      return broken;
+    }
+
+    it('is written with every update, and vouches for the store until it changes', async () => {
+      await updateStore(file, (d) => void Object.assign(d.targets, targets(3)));
+      expect((await readStoreText(file))?.sealed).toBe(true);
+      const text = fs.readFileSync(file, 'utf8');
+      fs.writeFileSync(file, text); // same bytes, written again: a new ctime
+      expect((await readStoreText(file))?.sealed).toBe(false);
+      await updateStore(file, (d) => void (d.targets.t1 = entry('fresh')), {
+        only: () => 't1',
+        sparse: true,
+      });
+      expect((await readStoreText(file))?.sealed).toBe(true);
+    });
+
+    it('lets a one-target command read only that line and the current one', async () => {
+      await sealedWithBrokenLine();
+      const one = await readStore(file, () => 't5');
+      expect(Object.keys(one.targets).sort()).toEqual(['t0', 't5']);
+      expect(one.targets.t5?.token).toBe('tok-5');
+      // Commands that read every entry still parse the whole store, and say it is broken.
+      expect((await rejectionOf(readStore(file))).message).toMatch(/cannot be read \(it is not valid JSON\)/);
+    });
+
+    it('is not trusted once the store was changed in place, even keeping its size', async () => {
+      await updateStore(file, (d) => void Object.assign(d.targets, targets(6)));
+      const text = fs.readFileSync(file, 'utf8');
+      // Past any coarse file-system clock tick, so only the seal's logic can tell the change.
+      await new Promise((r) => setTimeout(r, 30));
+      const fd = fs.openSync(file, 'r+');
+      fs.writeSync(fd, '{oo', text.indexOf('"t3":{') + 6);
+      fs.closeSync(fd);
+      expect(fs.statSync(file).size).toBe(Buffer.byteLength(text));
+      expect((await rejectionOf(readStore(file, () => 't5'))).message).toMatch(/not valid JSON/);
+      expect(
+        (await rejectionOf(updateStore(file, () => undefined, { only: () => 't5', sparse: true }))).exitCode,
+      ).toBe(2);
+    });
+
+    it('is not trusted for another file put in the store place', async () => {
+      const broken = await sealedWithBrokenLine();
+      const other = `${file}.new`;
+      fs.writeFileSync(other, broken, { mode: 0o600 });
+      fs.renameSync(other, file);
+      expect((await rejectionOf(readStore(file, () => 't5'))).message).toMatch(/not valid JSON/);
+    });
+
+    it('edits just the changed lines of a sealed store and keeps every other entry', async () => {
+      const broken = await sealedWithBrokenLine();
+      await updateStore(
+        file,
+        (d) => {
+          expect(Object.keys(d.targets).sort()).toEqual(['t0', 't1']);
+          d.targets.t1 = entry('fresh');
+          d.targets.extra = entry('tok-extra');
+          d.current = 'extra';
+        },
+        { only: () => ['t1', 'extra'], sparse: true },
+      );
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      expect(lines[0]).toBe('{"version":1,"current":"extra","targets":{');
+      expect(lines.find((l) => l.startsWith('"t3":'))).toBe(
+        broken.split('\n').find((l) => l.startsWith('"t3":')),
+      );
+      expect(lines.find((l) => l.startsWith('"t1":'))).toContain('"token":"fresh"');
+      expect(lines.at(-3)).toMatch(/^"extra":\{.*"token":"tok-extra".*\}$/);
+    });
+
+    it('writes a store in another layout back whole in ours, sealed', async () => {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      const data = { version: 1 as const, current: 't0', targets: targets(4) };
+      fs.writeFileSync(file, JSON.stringify(data, null, 2), { mode: 0o600 });
+      await updateStore(file, (d) => void (d.targets.t2 = entry('fresh')), {
+        only: () => 't2',
+        sparse: true,
+      });
+      data.targets.t2 = entry('fresh');
+      expect(fs.readFileSync(file, 'utf8')).toBe(serializeStoreText(data));
+      expect((await readStoreText(file))?.sealed).toBe(true);
+    });
+
+    it('leaves the store correct and unsealed when the seal cannot be written', async () => {
+      fs.mkdirSync(sealPath(file), { recursive: true });
+      await updateStore(file, (d) => void (d.targets.a = entry('tok-a')));
+      expect((await readStoreText(file))?.sealed).toBe(false);
+      expect((await readStore(file, () => 'a')).targets.a?.token).toBe('tok-a');
+    });
   });
 
   describe('lock', () => {

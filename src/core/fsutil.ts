@@ -96,14 +96,19 @@ async function refuseSymlink(file: string): Promise<void> {
  */
 export async function writeFileAtomic(
   file: string,
-  content: string,
+  content: string | ReadonlyArray<string | Uint8Array>,
   mode = FILE_MODE,
   opts: { durable?: boolean } = {},
 ): Promise<void> {
   return onFile(file, 'written', () => writeWhole(file, content, mode, opts.durable !== false));
 }
 
-async function writeWhole(file: string, content: string, mode: number, durable: boolean): Promise<void> {
+async function writeWhole(
+  file: string,
+  content: string | ReadonlyArray<string | Uint8Array>,
+  mode: number,
+  durable: boolean,
+): Promise<void> {
   const dir = path.dirname(file);
   await ensureDir(dir);
   await refuseSymlink(file);
@@ -114,7 +119,8 @@ async function writeWhole(file: string, content: string, mode: number, durable: 
     mode,
   );
   try {
-    await handle.writeFile(content, 'utf8');
+    if (typeof content === 'string') await handle.writeFile(content, 'utf8');
+    else await handle.writeParts(content);
     await handle.chmod(mode);
     // durable: false for bookkeeping that can be rebuilt: atomic still, without waiting for the disk.
     if (durable) await handle.sync();

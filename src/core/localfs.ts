@@ -19,16 +19,30 @@ const run = <T>(fn: Sync<T>): Promise<T> => {
 export interface LocalFileHandle {
   writeFile(data: string, encoding: BufferEncoding): Promise<void>;
   readFile(encoding: BufferEncoding): Promise<string>;
+  readBytes(): Promise<Buffer>;
+  /** Every part, in order; writev may take fewer bytes than asked, so it goes on until all are in. */
+  writeParts(parts: ReadonlyArray<string | Uint8Array>): Promise<void>;
   chmod(mode: number): Promise<void>;
   sync(): Promise<void>;
   stat(opts: { bigint: true }): Promise<fsSync.BigIntStats>;
   close(): Promise<void>;
 }
 
+function writeAll(fd: number, parts: ReadonlyArray<string | Uint8Array>): void {
+  const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)).filter((b) => b.length > 0);
+  while (bufs.length) {
+    let written = fsSync.writevSync(fd, bufs);
+    while (bufs.length && written >= bufs[0]!.length) written -= bufs.shift()!.length;
+    if (written > 0) bufs[0] = bufs[0]!.subarray(written);
+  }
+}
+
 function handle(fd: number): LocalFileHandle {
   return {
     writeFile: (data, encoding) => run(() => void fsSync.writeFileSync(fd, data, encoding)),
     readFile: (encoding) => run(() => fsSync.readFileSync(fd, encoding)),
+    readBytes: () => run(() => fsSync.readFileSync(fd)),
+    writeParts: (parts) => run(() => writeAll(fd, parts)),
     chmod: (mode) => run(() => fsSync.fchmodSync(fd, mode)),
     sync: () => run(() => fsSync.fsyncSync(fd)),
     stat: () => run(() => fsSync.fstatSync(fd, { bigint: true })),

@@ -120,7 +120,7 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
         const first = items.find((_, i) => !('error' in outcomes[i]!));
         if (first && (!data.current || !data.targets[data.current])) data.current = first.spec.name;
       },
-      { replaceCorrupt: storeCtx.warn, only: () => items.map((item) => item.spec.name) },
+      { replaceCorrupt: storeCtx.warn, only: () => items.map((item) => item.spec.name), sparse: true },
     );
   } catch (err) {
     for (const undo of done) for (const step of undo.reverse()) await step().catch(() => undefined);

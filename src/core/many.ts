@@ -538,6 +538,6 @@ async function preferFirst(store: CoreContext, results: TargetResult[]): Promise
       // Only take over a "current" this step set itself; never fight another writer's choice.
       if (data.current && ours.has(data.current) && data.targets[first.target]) data.current = first.target;
     },
-    { only: () => first.target },
+    { only: () => first.target, sparse: true },
   ).catch(() => undefined);
 }

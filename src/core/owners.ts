@@ -1,7 +1,7 @@
-import { localfs as fs } from './localfs.js';
 import path from 'node:path';
 import { readIfExists, removeFile, writeFileAtomic } from './fsutil.js';
 import { parseJsonSafely } from './redact.js';
+import { readStore, type StoreData } from './store.js';
 
 /**
  * Who holds which entry of a shared tool file.
@@ -156,32 +156,32 @@ export async function abandoned(
   now: number,
   graceMs = 10 * 60_000,
 ): Promise<Array<{ key: string; owner: string }>> {
-  const out: Array<{ key: string; owner: string }> = [];
-  const stores = new Map<string, Promise<unknown>>();
+  const old: Array<{ key: string; owner: string; store: string; target: string }> = [];
   for (const [key, stack] of Object.entries(ledger.keys)) {
     for (const r of stack) {
       const at = Date.parse(r.at);
       if (!Number.isFinite(at) || now - at < graceMs) continue;
       const hash = r.owner.lastIndexOf('#');
-      const storeFile = r.owner.slice(0, hash);
-      const target = r.owner.slice(hash + 1);
-      if (!stores.has(storeFile)) {
-        stores.set(
-          storeFile,
-          fs
-            .readFile(storeFile, 'utf8')
-            .then((t) => parseJsonSafely(t))
-            .then((p) => (p.ok ? p.value : undefined))
-            .catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : undefined)),
-        );
-      }
-      const data = (await stores.get(storeFile)) as
-        { targets?: Record<string, { files?: Array<{ path?: string }> }> } | null | undefined;
-      // undefined: unreadable for another reason; leave it be rather than guess.
-      if (data === undefined) continue;
-      const files = data?.targets?.[target]?.files ?? [];
-      if (!files.some((f) => f.path === file)) out.push({ key, owner: r.owner });
+      old.push({ key, owner: r.owner, store: r.owner.slice(0, hash), target: r.owner.slice(hash + 1) });
     }
+  }
+  // One read per store, of just the targets in question (a sealed store is not parsed past them).
+  const stores = new Map<string, Promise<StoreData | undefined>>();
+  for (const { store } of old) {
+    if (stores.has(store)) continue;
+    const targets = old.filter((o) => o.store === store).map((o) => o.target);
+    // undefined: unreadable; its records are left be rather than guessed at.
+    stores.set(
+      store,
+      readStore(store, () => targets).catch(() => undefined),
+    );
+  }
+  const out: Array<{ key: string; owner: string }> = [];
+  for (const { key, owner, store, target } of old) {
+    const data = await stores.get(store);
+    if (data === undefined) continue;
+    const files = data.targets[target]?.files ?? [];
+    if (!files.some((f) => f.path === file)) out.push({ key, owner });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { writerFor } from './formats/index.js';
 import { isExpired } from './jwt.js';
 import { protocolFor } from './protocols/index.js';
 import { pickTargetName, readStore, updateStore, type StoreData, type StoredTarget } from './store.js';
+import { unsealStore } from './store-seal.js';
 import { printable, type Credentials, type TargetSpec } from './target.js';
 import { ownerOf, undoToolFile } from './toolfiles.js';
 
@@ -78,7 +79,7 @@ export async function useTarget(ctx: CoreContext, name: string): Promise<void> {
       }
       data.current = name;
     },
-    { only: () => name },
+    { only: () => name, sparse: true },
   );
 }
 
@@ -210,7 +211,10 @@ export async function logout(
     const { withFileLock } = await import('./fsutil.js');
     await withFileLock(ctx.storePath, async () => {
       const data = await readStore(ctx.storePath).catch(() => undefined);
-      if (data && Object.keys(data.targets).length === 0) await fs.rm(ctx.storePath, { force: true });
+      if (data && Object.keys(data.targets).length === 0) {
+        await fs.rm(ctx.storePath, { force: true });
+        await unsealStore(ctx.storePath);
+      }
     });
   }
   return result;

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { localfs as fs } from './localfs.js';
 import { invalidInput } from './errors.js';
-import { readIfExists, withFileLock, writeFileAtomic } from './fsutil.js';
+import { withFileLock, writeFileAtomic } from './fsutil.js';
 import { parseJsonSafely } from './redact.js';
 import { storedTargetsProblem } from './store-check.js';
-import { serializeStoreText, spliceBase, spliceStoreText } from './store-text.js';
+import { readStoreText, sealStore } from './store-seal.js';
+import { readHead, readMember, serializeStoreText, spliceStoreText } from './store-text.js';
 import type { Format, Method, ProtocolName } from './target.js';
 
 export type Env = Record<string, string | undefined>;
@@ -86,10 +87,20 @@ export function storePath(env: Env, home: string): string {
   return path.join(xdg, 'deploy-login', 'credentials.json');
 }
 
-export class StoreCorruptError extends Error {}
-
-/** The entries a command will use, picked once the store is parsed (see storedTargetsProblem). */
+/**
+ * The entries a command will use, picked from the store's top-level fields (see
+ * storedTargetsProblem). A sealed store (store-seal.ts) hands such a command just those entries
+ * and the current target's: the others are not even parsed.
+ */
 export type Only = (data: StoreData) => string | readonly string[];
+
+const namesOf = (picked: string | readonly string[]): readonly string[] =>
+  typeof picked === 'string' ? [picked] : picked;
+
+const unreadable = (file: string, why: string) =>
+  invalidInput(
+    `The credential store ${file} cannot be read (${why}): fix it, delete it, or run "deploy-login login" to replace it.`,
+  );
 
 /**
  * Parse and check a store. With `only`, just the entries a command will use are checked (the
@@ -97,35 +108,64 @@ export type Only = (data: StoreData) => string | readonly string[];
  */
 export function parseStore(text: string, file: string, only?: Only): StoreData {
   const parsed = parseJsonSafely(text);
-  const bad = (why: string) =>
-    invalidInput(
-      `The credential store ${file} cannot be read (${why}): fix it, delete it, or run "deploy-login login" to replace it.`,
-    );
-  if (!parsed.ok) throw bad('it is not valid JSON');
-  const v = parsed.value as Partial<StoreData> | null;
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw bad('it is not a JSON object');
-  if (v.version !== 1) throw bad(`unknown version ${JSON.stringify(v.version)?.slice(0, 20)}, expected 1`);
+  if (!parsed.ok) throw unreadable(file, 'it is not valid JSON');
+  return checkStore(parsed.value, file, only);
+}
+
+function checkStore(value: unknown, file: string, only?: Only): StoreData {
+  const v = value as Partial<StoreData> | null;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw unreadable(file, 'it is not a JSON object');
+  if (v.version !== 1)
+    throw unreadable(file, `unknown version ${JSON.stringify(v.version)?.slice(0, 20)}, expected 1`);
   if (!v.targets || typeof v.targets !== 'object' || Array.isArray(v.targets))
-    throw bad('"targets" is not an object');
-  if (v.current !== undefined && typeof v.current !== 'string') throw bad('"current" is not a string');
+    throw unreadable(file, '"targets" is not an object');
+  if (v.current !== undefined && typeof v.current !== 'string')
+    throw unreadable(file, '"current" is not a string');
   v.targets = targetTable(v.targets);
   // Field by field (store-check.ts): what gets through is read without further checks.
-  const names = only?.(v as StoreData);
   const problem = storedTargetsProblem(
     v.targets as Record<string, unknown>,
-    typeof names === 'string' ? [names] : names,
+    only && namesOf(only(v as StoreData)),
   );
-  if (problem) throw bad(problem);
+  if (problem) throw unreadable(file, problem);
   return v as StoreData;
+}
+
+/**
+ * A sealed store's top-level fields and the entries `only` picks (and the current target's), read
+ * line by line. Undefined when the text is not what a sealed store holds; the caller then parses
+ * it whole, which names what is wrong.
+ */
+function parseSealedStore(text: Buffer, file: string, only: Only): StoreData | undefined {
+  let head: Record<string, unknown>;
+  const picked = targetTable();
+  try {
+    head = readHead(text);
+    if (head.version !== 1 || (head.current !== undefined && typeof head.current !== 'string'))
+      return undefined;
+    head.targets = picked;
+    const names = namesOf(only(head as unknown as StoreData));
+    for (const name of head.current === undefined ? names : [...names, head.current as string]) {
+      const entry = readMember(text, name);
+      if (entry !== undefined) picked[name] = entry as StoredTarget;
+    }
+  } catch {
+    return undefined;
+  }
+  return checkStore(head, file, only);
 }
 
 /** The store's text: one target per line (store-text.ts). */
 export const serializeStore = (data: StoreData): string => serializeStoreText(layout(data));
 
+/** The store; with `only`, a sealed store yields just the entries `only` picks and the current one. */
 export async function readStore(file: string, only?: Only): Promise<StoreData> {
-  const text = await readIfExists(file);
-  if (text === undefined) return emptyStore();
-  return parseStore(text, file, only);
+  const stored = await readStoreText(file);
+  if (stored === undefined) return emptyStore();
+  return (
+    (only && stored.sealed && parseSealedStore(stored.text, file, only)) ||
+    parseStore(stored.text.toString('utf8'), file, only)
+  );
 }
 
 export interface UpdateOptions {
@@ -133,22 +173,34 @@ export interface UpdateOptions {
   replaceCorrupt?: (message: string) => void;
   /** The entries this update reads or changes; the rest are written back unchecked (see parseStore). */
   only?: Only;
+  /**
+   * The update reads no entry but those `only` picks and the current one, and never lists the
+   * targets: a sealed store gives it just those (logout, which picks the next current target
+   * from all of them, does not set this).
+   */
+  sparse?: boolean;
 }
 
-/** Read-modify-write under the store's lock, replaced atomically. */
+/**
+ * Read-modify-write under the store's lock, replaced atomically, then sealed. A sealed store has
+ * only the lines of the changed entries edited; any other is written whole in our layout.
+ */
 export async function updateStore<T>(
   file: string,
   mutate: (data: StoreData) => T | Promise<T>,
   opts: UpdateOptions = {},
 ): Promise<T> {
   return withFileLock(file, async () => {
-    let data: StoreData;
     // Only a file that was read and does not parse may be replaced. A path that cannot be read at
     // all (a directory, no permission) is reported as it is: moving it away could move a whole
     // directory someone pointed DEPLOY_LOGIN_CONFIG at.
-    let text = await readIfExists(file);
+    const stored = await readStoreText(file);
+    let sealed = stored?.sealed === true;
+    let data: StoreData | undefined;
     try {
-      data = text === undefined ? emptyStore() : parseStore(text, file, opts.only);
+      if (sealed && opts.only && opts.sparse) data = parseSealedStore(stored!.text, file, opts.only);
+      data ??=
+        stored === undefined ? emptyStore() : parseStore(stored.text.toString('utf8'), file, opts.only);
     } catch (err) {
       if (!opts.replaceCorrupt) throw err;
       const backup = `${file}.corrupt-${Date.now()}`;
@@ -157,14 +209,15 @@ export async function updateStore<T>(
         `${(err as Error).message.replace(/: fix it.*$/, '')}; it was moved to ${backup} and a new store started.`,
       );
       data = emptyStore();
-      text = undefined;
+      sealed = false;
     }
-    const only = opts.only?.(data);
-    const names = typeof only === 'string' ? [only] : only;
-    const base = text !== undefined && names ? spliceBase(layout(data), names) : undefined;
+    const names = opts.only && namesOf(opts.only(data));
     const result = await mutate(data);
-    const spliced = base && spliceStoreText(text!, base, layout(data), names!);
-    await writeFileAtomic(file, spliced ?? serializeStore(data));
+    await writeFileAtomic(
+      file,
+      sealed && names ? spliceStoreText(stored!.text, layout(data), names) : serializeStore(data),
+    );
+    await sealStore(file);
     return result;
   });
 }

@@ -14,7 +14,7 @@ export declare function fileError(err: unknown, file: string, verb: string): unk
  * Write a whole file so that readers see either the old or the new content, never a mix:
  * a private temp file in the same directory (O_EXCL|O_NOFOLLOW, 0600), fsync, rename.
  */
-export declare function writeFileAtomic(file: string, content: string, mode?: number, opts?: {
+export declare function writeFileAtomic(file: string, content: string | ReadonlyArray<string | Uint8Array>, mode?: number, opts?: {
     durable?: boolean;
 }): Promise<void>;
 export declare function removeFile(file: string): Promise<void>;

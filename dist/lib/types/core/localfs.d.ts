@@ -2,6 +2,9 @@ import * as fsSync from 'node:fs';
 export interface LocalFileHandle {
     writeFile(data: string, encoding: BufferEncoding): Promise<void>;
     readFile(encoding: BufferEncoding): Promise<string>;
+    readBytes(): Promise<Buffer>;
+    /** Every part, in order; writev may take fewer bytes than asked, so it goes on until all are in. */
+    writeParts(parts: ReadonlyArray<string | Uint8Array>): Promise<void>;
     chmod(mode: number): Promise<void>;
     sync(): Promise<void>;
     stat(opts: {

@@ -6,20 +6,14 @@
  *   "staging":{"url":"https://...",...}
  *   }}
  *
- * Any JSON reader takes it as it is, a person can read and diff it, and it lets an update that
- * changed a few targets rewrite just their lines: on a store of 1,000 targets, serialising every
- * entry again was a large part of a login's time. A store in another layout (edited by hand,
- * written by an older version) is read as any JSON and written back in this one.
+ * Any JSON reader takes it as it is and a person can read and diff it. In this layout a raw newline
+ * occurs only between lines (JSON.stringify escapes it inside strings), so a line that starts with
+ * `"name":` is the target `name` and nothing nested, and no name occurs twice. A text known to be
+ * in it (a sealed store, store-seal.ts) can therefore be read and changed a line at a time: on a
+ * store of 1,000 targets, parsing or serialising every entry was most of a command's time. A
+ * store in any other layout (edited by hand, written by an older version) is read as any JSON
+ * and written back whole in this one.
  */
-/** What an update is spliced against, taken before it changed anything. */
-export interface SpliceBase {
-    /** The old head line, and the old top-level keys. */
-    head: string;
-    keys: readonly string[];
-    /** Which of the names the update may change were targets already. */
-    existed: ReadonlySet<string>;
-}
-export declare function spliceBase(data: Layout, names: readonly string[]): SpliceBase;
 interface Layout {
     version: unknown;
     targets: Record<string, unknown>;
@@ -28,17 +22,18 @@ interface Layout {
 /** The first line: every top-level field but the targets, then the targets object opened. */
 export declare function headLine(data: Layout): string;
 export declare function serializeStoreText(data: Layout): string;
+/** A text as pieces, written one after another (a splice reuses the old text's bytes, uncopied). */
+export type TextParts = Array<string | Uint8Array>;
+/** The top-level fields of a text in our layout, targets left empty. Throws if it is not. */
+export declare function readHead(text: Buffer): Record<string, unknown>;
+/** The target `name` of a text in our layout: undefined when absent, throws if the line is not JSON. */
+export declare function readMember(text: Buffer, name: string): unknown;
 /**
- * The new text after an update that changed only the targets in `names` (and perhaps the head),
- * made by editing the old text; undefined when that cannot be shown right, and the caller
- * serialises the whole store. `text` must be valid JSON (the caller parsed it).
- *
- * Why it is right: a changed target that existed occurs once in the whole text, on a line of its
- * own, so that line is the entry JSON.parse kept; replacing it, or dropping it with the comma
- * that separates it, leaves valid JSON with just that change. New targets go after the last line
- * when that line is, alone, a target that occurs once: then the brace after it closes the targets
- * and the next one the store. A changed first line needs the old top-level keys to occur once
- * each (a duplicate later in the text would override it).
+ * The text after an update that changed only the targets in `names` (and perhaps the top-level
+ * fields), made by editing their lines in `text`, which must be in our layout: a changed target
+ * replaces its line, a removed one drops it, new ones go after the last line, the first line is
+ * made again, and the commas between members are put right at the end. The result is in our
+ * layout too. The unchanged lines are slices of `text`: nothing the size of the store is copied.
  */
-export declare function spliceStoreText(text: string, base: SpliceBase, data: Layout, names: readonly string[]): string | undefined;
+export declare function spliceStoreText(text: Buffer, data: Layout, names: readonly string[]): TextParts;
 export {};

@@ -52,9 +52,11 @@ export interface StoreData {
 export declare const emptyStore: () => StoreData;
 /** $DEPLOY_LOGIN_CONFIG; in Actions a per-job file under RUNNER_TEMP; else the XDG config dir. */
 export declare function storePath(env: Env, home: string): string;
-export declare class StoreCorruptError extends Error {
-}
-/** The entries a command will use, picked once the store is parsed (see storedTargetsProblem). */
+/**
+ * The entries a command will use, picked from the store's top-level fields (see
+ * storedTargetsProblem). A sealed store (store-seal.ts) hands such a command just those entries
+ * and the current target's: the others are not even parsed.
+ */
 export type Only = (data: StoreData) => string | readonly string[];
 /**
  * Parse and check a store. With `only`, just the entries a command will use are checked (the
@@ -63,14 +65,24 @@ export type Only = (data: StoreData) => string | readonly string[];
 export declare function parseStore(text: string, file: string, only?: Only): StoreData;
 /** The store's text: one target per line (store-text.ts). */
 export declare const serializeStore: (data: StoreData) => string;
+/** The store; with `only`, a sealed store yields just the entries `only` picks and the current one. */
 export declare function readStore(file: string, only?: Only): Promise<StoreData>;
 export interface UpdateOptions {
     /** login may replace an unreadable store, but only after saying so. */
     replaceCorrupt?: (message: string) => void;
     /** The entries this update reads or changes; the rest are written back unchecked (see parseStore). */
     only?: Only;
+    /**
+     * The update reads no entry but those `only` picks and the current one, and never lists the
+     * targets: a sealed store gives it just those (logout, which picks the next current target
+     * from all of them, does not set this).
+     */
+    sparse?: boolean;
 }
-/** Read-modify-write under the store's lock, replaced atomically. */
+/**
+ * Read-modify-write under the store's lock, replaced atomically, then sealed. A sealed store has
+ * only the lines of the changed entries edited; any other is written whole in our layout.
+ */
 export declare function updateStore<T>(file: string, mutate: (data: StoreData) => T | Promise<T>, opts?: UpdateOptions): Promise<T>;
 /** The target a command acts on: --target, then DEPLOY_LOGIN_TARGET, then the store's current, then "default". */
 export declare function pickTargetName(explicit: string | undefined, env: Env, data: StoreData): string;
