@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LITTER_MIN_AGE_MS } from '../src/core/fsutil';
 import { parseStore } from '../src/core/store';
+import { sealOf } from '../src/core/store-seal';
 import { readHead, readMember } from '../src/core/store-text';
 import { DIST } from './helpers/dist';
 
@@ -57,11 +58,11 @@ function checkTokens(p: string, text: string, problems: string[]) {
  */
 let sealedStoresRead = 0;
 function checkSeal(p: string, seal: string, problems: string[]) {
-  if (seal !== '' && !/^\d+ \d+ \d+ \d+ \d+\n$/.test(seal)) problems.push(`${p}: not a seal`);
+  if (seal !== '' && !/^(\d{20} ){4}\d{20}\n$/.test(seal)) problems.push(`${p}: not a seal`);
   const store = p.slice(0, -'.seal'.length);
   if (!fs.existsSync(store)) return;
   const st = fs.statSync(store, { bigint: true });
-  if (seal !== `${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}\n`) return;
+  if (seal !== sealOf(st)) return;
   sealedStoresRead++;
   const bytes = fs.readFileSync(store);
   const whole = JSON.parse(bytes.toString()) as { targets: Record<string, unknown> };

@@ -304,6 +304,18 @@ describe('store', () => {
       expect((await readStoreText(file))?.sealed).toBe(true);
     });
 
+    it('is rewritten in place at a fixed width, whatever the file held before', async () => {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(sealPath(file), 'x'.repeat(300));
+      await updateStore(file, (d) => void (d.targets.a = entry('tok-a')));
+      const ino = fs.statSync(sealPath(file)).ino;
+      expect(fs.readFileSync(sealPath(file), 'utf8')).toMatch(/^(\d{20} ){4}\d{20}\n$/);
+      expect((await readStoreText(file))?.sealed).toBe(true);
+      await updateStore(file, (d) => void (d.targets.b = entry('tok-b')), { only: () => 'b', sparse: true });
+      expect(fs.statSync(sealPath(file)).ino).toBe(ino);
+      expect((await readStoreText(file))?.sealed).toBe(true);
+    });
+
     it('leaves the store correct and unsealed when the seal cannot be written', async () => {
       fs.mkdirSync(sealPath(file), { recursive: true });
       await updateStore(file, (d) => void (d.targets.a = entry('tok-a')));

@@ -18,11 +18,17 @@ function compiled() {
   const st = fs.lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
   const source = fs.readFileSync(BUNDLE, 'utf8');
-  const own = `dc11a39822ec5a0f-${source.length}-`;
+  const own = `e962f063e594e42c-${source.length}-`;
   const file = path.join(dir, `${own}${process.version}-${process.arch}-${shape(process.argv.slice(2))}`);
+  // The file is one byte of generation, then V8's cache. The first run of a command usually meets
+  // a world without a store or tool files and so compiles only that path; the second meets what
+  // every later run meets, so its cache (which keeps the first's functions too) is the lasting one.
   let cachedData;
+  let generation = 0;
   try {
-    cachedData = fs.readFileSync(file);
+    const bytes = fs.readFileSync(file);
+    generation = bytes[0];
+    cachedData = bytes.subarray(1);
   } catch {
     // No cache yet: this run makes one.
   }
@@ -30,14 +36,21 @@ function compiled() {
     filename: BUNDLE,
     cachedData,
   });
-  if (cachedData === undefined || script.cachedDataRejected) {
+  if (cachedData === undefined || script.cachedDataRejected || generation < 2) {
+    const next = cachedData === undefined || script.cachedDataRejected ? 1 : generation + 1;
     // After a successful run every function it needed is compiled; a failed run may have taken a
     // short path, so it leaves the cache to the next one.
     process.once('exit', (code) => {
       if (code !== 0) return;
       const part = `${file}.${process.pid}.tmp`;
       try {
-        fs.writeFileSync(part, script.createCachedData(), { mode: 0o600, flag: 'wx' });
+        const fd = fs.openSync(part, 'wx', 0o600);
+        try {
+          writeAll(fd, Uint8Array.of(next));
+          writeAll(fd, script.createCachedData());
+        } finally {
+          fs.closeSync(fd);
+        }
         fs.renameSync(part, file);
         pruneOthers(dir, own);
       } catch {
@@ -95,6 +108,10 @@ function lowerFrom(s, from, dash) {
     if (!((c >= 97 && c <= 122) || (dash && c === 45))) return false;
   }
   return true;
+}
+
+function writeAll(fd, bytes) {
+  for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at);
 }
 
 /** Caches of other builds that have not been written for a week: an upgrade leaves them behind. */

@@ -20,6 +20,9 @@ export interface LocalFileHandle {
   writeFile(data: string, encoding: BufferEncoding): Promise<void>;
   readFile(encoding: BufferEncoding): Promise<string>;
   readBytes(): Promise<Buffer>;
+  /** pwrite(2) of the whole text at `position`. */
+  writeAt(text: string, position: number): Promise<void>;
+  truncate(length: number): Promise<void>;
   /** Every part, in order; writev may take fewer bytes than asked, so it goes on until all are in. */
   writeParts(parts: ReadonlyArray<string | Uint8Array>): Promise<void>;
   chmod(mode: number): Promise<void>;
@@ -28,10 +31,12 @@ export interface LocalFileHandle {
   close(): Promise<void>;
 }
 
-function writeAll(fd: number, parts: ReadonlyArray<string | Uint8Array>): void {
+function writeAll(fd: number, parts: ReadonlyArray<string | Uint8Array>, position?: number): void {
   const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)).filter((b) => b.length > 0);
+  let at = position;
   while (bufs.length) {
-    let written = fsSync.writevSync(fd, bufs);
+    let written = fsSync.writevSync(fd, bufs, at);
+    if (at !== undefined) at += written;
     while (bufs.length && written >= bufs[0]!.length) written -= bufs.shift()!.length;
     if (written > 0) bufs[0] = bufs[0]!.subarray(written);
   }
@@ -42,6 +47,8 @@ function handle(fd: number): LocalFileHandle {
     writeFile: (data, encoding) => run(() => void fsSync.writeFileSync(fd, data, encoding)),
     readFile: (encoding) => run(() => fsSync.readFileSync(fd, encoding)),
     readBytes: () => run(() => fsSync.readFileSync(fd)),
+    writeAt: (text, position) => run(() => writeAll(fd, [text], position)),
+    truncate: (length) => run(() => fsSync.ftruncateSync(fd, length)),
     writeParts: (parts) => run(() => writeAll(fd, parts)),
     chmod: (mode) => run(() => fsSync.fchmodSync(fd, mode)),
     sync: () => run(() => fsSync.fsyncSync(fd)),

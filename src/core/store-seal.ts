@@ -15,7 +15,14 @@ import { FILE_MODE, fileError } from './fsutil.js';
  */
 export const sealPath = (file: string): string => `${file}.seal`;
 
-const sealOf = (st: BigIntStats): string => `${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}\n`;
+/**
+ * Fixed width (each number in 20 digits, as many as a 64-bit one has), so a new seal overwrites
+ * the old one in place: truncating a file that was just written makes ext4 flush it at close
+ * (auto_da_alloc), which cost a login half a millisecond.
+ */
+export const sealOf = (st: BigIntStats): string =>
+  `${[st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].map((n) => String(n).padStart(20, '0')).join(' ')}\n`;
+const SEAL_LENGTH = 5 * 21;
 
 export interface StoreText {
   text: Buffer;
@@ -56,11 +63,15 @@ export async function sealStore(file: string): Promise<void> {
     const st = await fs.stat(file, { bigint: true });
     const handle = await fs.open(
       sealPath(file),
-      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0),
+      constants.O_WRONLY | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0),
       FILE_MODE,
     );
     try {
-      await handle.writeFile(sealOf(st), 'utf8');
+      // A reader meanwhile may see old and new bytes mixed: that never equals the seal of the
+      // file it read unless it is that seal.
+      await handle.writeAt(sealOf(st), 0);
+      if ((await handle.stat({ bigint: true })).size !== BigInt(SEAL_LENGTH))
+        await handle.truncate(SEAL_LENGTH);
     } finally {
       await handle.close();
     }
