@@ -115,6 +115,7 @@ describe('the bundled CLI', () => {
 
       expect((await runCli(['logout'], { env, node })).code).toBe(0);
       expect(fs.existsSync(storeFile())).toBe(false);
+      expect(fs.existsSync(`${storeFile()}.seal`)).toBe(false);
       const after = await runCli(['status'], { env, node });
       expect(outcome(after)).toEqual({
         code: 3,

@@ -168,6 +168,7 @@ describe('Action: several targets in one step (`targets`)', () => {
     const post = await runActionStep('post', files, { targets }, { state: main.state });
     expect(post.code).toBe(0);
     expect(fs.existsSync(storeOf(files))).toBe(false);
+    expect(fs.existsSync(`${storeOf(files)}.seal`)).toBe(false);
     for (const name of ['staging', 'prod-eu', 'prod-us'])
       expect(fs.existsSync(spinFile(files, name))).toBe(false);
     expect(fs.readdirSync(path.join(files.home, '.config', 'fermyon'))).toEqual([]);

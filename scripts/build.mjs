@@ -47,8 +47,9 @@ function deferBuiltins(code) {
  * The CLI's entry, in front of its bundle (cli/deploy-login.js, CommonJS). A CLI process is short
  * and most of its own time goes to V8 compiling the functions it calls, lazily, one by one; Node's
  * compile cache does not help there, as it keeps only what V8 compiled before the bundle ran. So the
- * entry compiles the bundle itself (vm.Script) with a code cache that it writes after a successful
- * run, when every function that run needed is compiled: one cache per command, since `login` and
+ * entry compiles the bundle itself (vm.Script) with a code cache that it writes after the first two
+ * successful runs (the second meets the store the first made), when every function they needed is
+ * compiled: one cache per command and set of flag names, since `login` and
  * `status` call different code. The cache lives in a directory private to the user (created 0700,
  * used only if owned by them and closed to others: V8 code read from a directory other users can
  * write would be a way in), under a name that carries the bundle's hash (V8 checks only the

@@ -231,7 +231,7 @@ export async function tokenCommand(cli: Cli, argv: string[]): Promise<number> {
     );
   }
   // The one place a token is meant to reach stdout: write it unredacted, and only it.
-  process.stdout.write(entry.token + '\n');
+  cli.io.reveal(entry.token + '\n');
   return 0;
 }
 
@@ -258,7 +258,7 @@ export async function envCommand(cli: Cli, argv: string[]): Promise<number> {
   };
   for (const f of entry.files) if (f.exportVar) vars[f.exportVar.name] = f.exportVar.value;
   // Meant for eval: the token is printed on purpose, so this bypasses the redacting writer.
-  process.stdout.write(
+  cli.io.reveal(
     Object.entries(vars)
       .map(([k, val]) => `export ${k}=${shellQuote(val)}\n`)
       .join(''),

@@ -75,7 +75,7 @@ export async function completionCommand(cli: Cli, argv: string[]): Promise<numbe
   // Hidden helper for the scripts: the stored target names, one per line.
   if (argv[0] === '--list-targets') {
     const data = await readStore(cli.ctx.storePath).catch(() => undefined);
-    process.stdout.write(
+    cli.io.out(
       Object.keys(data?.targets ?? {})
         .map((n) => n + '\n')
         .join(''),
@@ -89,7 +89,7 @@ export async function completionCommand(cli: Cli, argv: string[]): Promise<numbe
     );
   }
   const script = shell === 'bash' ? bashScript() : shell === 'zsh' ? zshScript() : fishScript();
-  process.stdout.write(script);
+  cli.io.out(script);
   return 0;
 }
 

@@ -32,14 +32,12 @@ export function notInteractiveBecause(env: Record<string, string | undefined>): 
   return undefined;
 }
 
-const depsOf = protocolDeps;
-
 async function deviceFlowFor(spec: TargetSpec, creds: Credentials, ctx: CoreContext): Promise<DeviceFlow> {
   const protocol = await protocolFor(spec);
   if (!protocol.device) {
     throw invalidInput(`protocol "${spec.protocol}" has no device login: use another --method.`);
   }
-  return protocol.device(spec, creds, depsOf(ctx));
+  return protocol.device(spec, creds, protocolDeps(ctx));
 }
 
 export async function deviceLoginCommand(

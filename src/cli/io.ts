@@ -2,10 +2,12 @@ import { fstatSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { SecretRegistry } from '../core/redact.js';
 
-/** Every byte we print goes through the secret registry first. */
+/** Every byte we print goes through the secret registry first, but for `reveal`. */
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** To stdout unredacted: only for what the user asked to see (`token`, `env` for eval). */
+  reveal(text: string): void;
   color: boolean;
 }
 
@@ -55,6 +57,7 @@ export function createOutput(
   return {
     out: (t) => out(secrets.redact(t)),
     err: (t) => err(secrets.redact(t)),
+    reveal: out,
     color: !env.NO_COLOR && env.TERM !== 'dumb' && isTerminal(2),
   };
 }

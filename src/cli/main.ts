@@ -53,11 +53,11 @@ export async function main(argv: string[], env = process.env, sinks?: Sinks): Pr
     return (dash >= 0 ? a.slice(0, dash) : a).some((x) => x === '--help' || x === '-h');
   };
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write((await help()).main + '\n');
+    cli.io.out((await help()).main + '\n');
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-V') {
-    process.stdout.write(VERSION + '\n');
+    cli.io.out(VERSION + '\n');
     return 0;
   }
   // Own keys only: "toString" or "__proto__" are not commands.
@@ -69,7 +69,7 @@ export async function main(argv: string[], env = process.env, sinks?: Sinks): Pr
     return 2;
   }
   if (wantsHelp(rest)) {
-    process.stdout.write((await help())[name] + '\n');
+    cli.io.out((await help())[name] + '\n');
     return 0;
   }
   try {

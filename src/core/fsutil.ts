@@ -119,8 +119,7 @@ async function writeWhole(
     mode,
   );
   try {
-    if (typeof content === 'string') await handle.writeFile(content, 'utf8');
-    else await handle.writeParts(content);
+    await handle.write(content);
     await handle.chmod(mode);
     // durable: false for bookkeeping that can be rebuilt: atomic still, without waiting for the disk.
     if (durable) await handle.sync();
@@ -353,7 +352,12 @@ async function breakIfStale(lock: string, staleMs: number, draft: string, me: st
     const fh = await fs.open(lock, 'r');
     try {
       const st = await fh.stat({ bigint: true });
-      seen = { content: await fh.readFile('utf8'), ino: st.ino, dev: st.dev, mtimeMs: Number(st.mtimeMs) };
+      seen = {
+        content: (await fh.read()).toString('utf8'),
+        ino: st.ino,
+        dev: st.dev,
+        mtimeMs: Number(st.mtimeMs),
+      };
     } finally {
       await fh.close();
     }

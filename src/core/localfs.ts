@@ -17,21 +17,26 @@ const run = <T>(fn: Sync<T>): Promise<T> => {
 };
 
 export interface LocalFileHandle {
-  writeFile(data: string, encoding: BufferEncoding): Promise<void>;
-  readFile(encoding: BufferEncoding): Promise<string>;
-  readBytes(): Promise<Buffer>;
-  /** pwrite(2) of the whole text at `position`. */
-  writeAt(text: string, position: number): Promise<void>;
+  /** The whole file from the start. */
+  read(): Promise<Buffer>;
+  /**
+   * A text, or parts written one after another (writev), at `position` (pwrite) or at the file
+   * offset; writev may take fewer bytes than asked, so it goes on until all are in.
+   */
+  write(content: string | ReadonlyArray<string | Uint8Array>, position?: number): Promise<void>;
   truncate(length: number): Promise<void>;
-  /** Every part, in order; writev may take fewer bytes than asked, so it goes on until all are in. */
-  writeParts(parts: ReadonlyArray<string | Uint8Array>): Promise<void>;
   chmod(mode: number): Promise<void>;
   sync(): Promise<void>;
   stat(opts: { bigint: true }): Promise<fsSync.BigIntStats>;
   close(): Promise<void>;
 }
 
-function writeAll(fd: number, parts: ReadonlyArray<string | Uint8Array>, position?: number): void {
+function writeAll(
+  fd: number,
+  content: string | ReadonlyArray<string | Uint8Array>,
+  position: number | undefined,
+): void {
+  const parts = typeof content === 'string' ? [content] : content;
   const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)).filter((b) => b.length > 0);
   let at = position;
   while (bufs.length) {
@@ -44,12 +49,9 @@ function writeAll(fd: number, parts: ReadonlyArray<string | Uint8Array>, positio
 
 function handle(fd: number): LocalFileHandle {
   return {
-    writeFile: (data, encoding) => run(() => void fsSync.writeFileSync(fd, data, encoding)),
-    readFile: (encoding) => run(() => fsSync.readFileSync(fd, encoding)),
-    readBytes: () => run(() => fsSync.readFileSync(fd)),
-    writeAt: (text, position) => run(() => writeAll(fd, [text], position)),
+    read: () => run(() => fsSync.readFileSync(fd)),
+    write: (content, position) => run(() => writeAll(fd, content, position)),
     truncate: (length) => run(() => fsSync.ftruncateSync(fd, length)),
-    writeParts: (parts) => run(() => writeAll(fd, parts)),
     chmod: (mode) => run(() => fsSync.fchmodSync(fd, mode)),
     sync: () => run(() => fsSync.fsyncSync(fd)),
     stat: () => run(() => fsSync.fstatSync(fd, { bigint: true })),

@@ -1,11 +1,9 @@
-import { localfs as fs } from './localfs.js';
 import { protocolDeps, type CoreContext } from './context.js';
 import { invalidInput, needsLogin } from './errors.js';
 import { writerFor } from './formats/index.js';
 import { isExpired } from './jwt.js';
 import { protocolFor } from './protocols/index.js';
 import { pickTargetName, readStore, updateStore, type StoreData, type StoredTarget } from './store.js';
-import { unsealStore } from './store-seal.js';
 import { printable, type Credentials, type TargetSpec } from './target.js';
 import { ownerOf, undoToolFile } from './toolfiles.js';
 
@@ -166,13 +164,12 @@ export interface LogoutResult {
   restoredFiles: string[];
 }
 
-/** Undo a target's tool files (newest first) and drop it from the store; an empty store file is removed. */
+/** Undo a target's tool files (newest first) and drop it from the store; a store left empty is removed. */
 export async function logout(
   ctx: CoreContext,
   which: { target?: string; all?: boolean; targets?: string[] },
 ): Promise<LogoutResult> {
   const result: LogoutResult = { removed: [], restoredFiles: [] };
-  let emptied = false;
   await updateStore(
     ctx.storePath,
     async (data) => {
@@ -199,23 +196,12 @@ export async function logout(
         if (first) data.current = first;
         else delete data.current;
       }
-      emptied = Object.keys(data.targets).length === 0;
     },
     {
+      removeWhenEmpty: true,
       // One target's logout checks and changes that entry only; --all checks every entry.
       only: which.all ? undefined : (data) => which.targets ?? pickTargetName(which.target, ctx.env, data),
     },
   );
-  if (emptied) {
-    // Only under the lock would this be race-free; a concurrent login re-creates the file anyway.
-    const { withFileLock } = await import('./fsutil.js');
-    await withFileLock(ctx.storePath, async () => {
-      const data = await readStore(ctx.storePath).catch(() => undefined);
-      if (data && Object.keys(data.targets).length === 0) {
-        await fs.rm(ctx.storePath, { force: true });
-        await unsealStore(ctx.storePath);
-      }
-    });
-  }
   return result;
 }

@@ -43,7 +43,7 @@ export async function readStoreText(file: string): Promise<StoreText | undefined
     // Stat, read, stat again from one descriptor: a write in place during the read shows as a
     // changed ctime, and a file renamed over the path meanwhile is not the one we read.
     const before = sealOf(await handle.stat({ bigint: true }));
-    const text = await handle.readBytes();
+    const text = await handle.read();
     const after = sealOf(await handle.stat({ bigint: true }));
     const seal = before === after ? await fs.readFile(sealPath(file), 'utf8').catch(() => '') : '';
     return { text, sealed: seal === before };
@@ -69,7 +69,7 @@ export async function sealStore(file: string): Promise<void> {
     try {
       // A reader meanwhile may see old and new bytes mixed: that never equals the seal of the
       // file it read unless it is that seal.
-      await handle.writeAt(sealOf(st), 0);
+      await handle.write(sealOf(st), 0);
       if ((await handle.stat({ bigint: true })).size !== BigInt(SEAL_LENGTH))
         await handle.truncate(SEAL_LENGTH);
     } finally {

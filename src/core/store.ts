@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { localfs as fs } from './localfs.js';
 import { invalidInput } from './errors.js';
-import { withFileLock, writeFileAtomic } from './fsutil.js';
+import { removeFile, withFileLock, writeFileAtomic } from './fsutil.js';
 import { parseJsonSafely } from './redact.js';
 import { storedTargetsProblem } from './store-check.js';
-import { readStoreText, sealStore } from './store-seal.js';
+import { readStoreText, sealStore, unsealStore } from './store-seal.js';
 import { readHead, readMember, serializeStoreText, spliceStoreText } from './store-text.js';
 import type { Format, Method, ProtocolName } from './target.js';
 
@@ -179,6 +179,8 @@ export interface UpdateOptions {
    * from all of them, does not set this).
    */
   sparse?: boolean;
+  /** A store the update leaves without targets is removed (with its seal) rather than written. */
+  removeWhenEmpty?: boolean;
 }
 
 /**
@@ -213,6 +215,11 @@ export async function updateStore<T>(
     }
     const names = opts.only && namesOf(opts.only(data));
     const result = await mutate(data);
+    if (opts.removeWhenEmpty && !opts.sparse && Object.keys(data.targets).length === 0) {
+      await removeFile(file);
+      await unsealStore(file);
+      return result;
+    }
     await writeFileAtomic(
       file,
       sealed && names ? spliceStoreText(stored!.text, layout(data), names) : serializeStore(data),

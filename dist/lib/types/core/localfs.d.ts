@@ -1,13 +1,13 @@
 import * as fsSync from 'node:fs';
 export interface LocalFileHandle {
-    writeFile(data: string, encoding: BufferEncoding): Promise<void>;
-    readFile(encoding: BufferEncoding): Promise<string>;
-    readBytes(): Promise<Buffer>;
-    /** pwrite(2) of the whole text at `position`. */
-    writeAt(text: string, position: number): Promise<void>;
+    /** The whole file from the start. */
+    read(): Promise<Buffer>;
+    /**
+     * A text, or parts written one after another (writev), at `position` (pwrite) or at the file
+     * offset; writev may take fewer bytes than asked, so it goes on until all are in.
+     */
+    write(content: string | ReadonlyArray<string | Uint8Array>, position?: number): Promise<void>;
     truncate(length: number): Promise<void>;
-    /** Every part, in order; writev may take fewer bytes than asked, so it goes on until all are in. */
-    writeParts(parts: ReadonlyArray<string | Uint8Array>): Promise<void>;
     chmod(mode: number): Promise<void>;
     sync(): Promise<void>;
     stat(opts: {

@@ -47,7 +47,7 @@ export interface LogoutResult {
     removed: string[];
     restoredFiles: string[];
 }
-/** Undo a target's tool files (newest first) and drop it from the store; an empty store file is removed. */
+/** Undo a target's tool files (newest first) and drop it from the store; a store left empty is removed. */
 export declare function logout(ctx: CoreContext, which: {
     target?: string;
     all?: boolean;

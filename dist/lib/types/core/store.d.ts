@@ -78,6 +78,8 @@ export interface UpdateOptions {
      * from all of them, does not set this).
      */
     sparse?: boolean;
+    /** A store the update leaves without targets is removed (with its seal) rather than written. */
+    removeWhenEmpty?: boolean;
 }
 /**
  * Read-modify-write under the store's lock, replaced atomically, then sealed. A sealed store has
