@@ -5,10 +5,14 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export const median = (xs) => {
+export const median = (xs) => quantile(xs, 0.5);
+
+/** The q-quantile (0..1) of xs, interpolated between the two nearest ranks. */
+export const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return lo + 1 < s.length ? s[lo] + (s[lo + 1] - s[lo]) * (at - lo) : s[lo];
 };
 
 /** Wall time of one process, from spawn to exit, in ms, with nothing added to it; throws if it fails. */
