@@ -16,20 +16,28 @@ export interface Output {
  * process.stdout/stderr (a tty, pipe or file stream) costs more start-up time than the writes.
  * A descriptor someone left non-blocking (EAGAIN) falls back to the stream.
  */
-function writer(fd: 1 | 2): (text: string) => void {
+export function writer(
+  fd: 1 | 2,
+  write: (fd: number, buf: Buffer) => number = writeSync,
+  fallback: () => { write(chunk: string | Buffer): unknown } = () =>
+    fd === 1 ? process.stdout : process.stderr,
+): (text: string) => void {
   let stream = false;
   return (text) => {
+    let rest: string | Buffer = text;
     if (!stream) {
+      let buf = Buffer.from(text);
       try {
-        let buf = Buffer.from(text);
-        while (buf.length > 0) buf = buf.subarray(writeSync(fd, buf));
+        while (buf.length > 0) buf = buf.subarray(write(fd, buf));
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return;
         stream = true;
+        // Only what the descriptor did not take: a line must not be printed twice.
+        rest = buf;
       }
     }
-    (fd === 1 ? process.stdout : process.stderr).write(text);
+    fallback().write(rest);
   };
 }
 
