@@ -1,4 +1,4 @@
-import { writer } from '../../src/cli/io';
+import { streamWritesPending, writer } from '../../src/cli/io';
 
 /** A descriptor that takes `takes[i]` bytes on the i-th write, then says EAGAIN (left non-blocking). */
 function descriptor(takes: number[]) {
@@ -20,6 +20,8 @@ describe('CLI output writer', () => {
     const d = descriptor([3, 4, 100]);
     writer(1, d.write, d.fallback)('Logged in to "prod".\n');
     expect(d.printed()).toBe('Logged in to "prod".\n');
+    // Nothing waits in a stream, so the CLI may exit at once.
+    expect(streamWritesPending()).toBe(false);
   });
 
   test('after EAGAIN mid-line only the rest goes to the stream, and later lines go there too', () => {
@@ -28,6 +30,8 @@ describe('CLI output writer', () => {
     out('Logged in to "prod".\n');
     out('  wrote spin: /home/u/.config/fermyon/prod.json\n');
     expect(d.printed()).toBe('Logged in to "prod".\n  wrote spin: /home/u/.config/fermyon/prod.json\n');
+    // The stream may still hold bytes: the CLI must let Node drain it before exiting.
+    expect(streamWritesPending()).toBe(true);
   });
 
   test('other write errors (a closed pipe) drop the text rather than throw', () => {

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { main } from './main.js';
+import { streamWritesPending } from './io.js';
 
-// Let stdout drain before exiting: process.exit() would cut off piped output.
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // Everything printed went straight to the descriptors, so nothing is left to flush: exit now
+    // rather than wait for Node to tear the heap down (about 1 ms of a 40 ms login). Text that fell
+    // back to a stream (a descriptor left non-blocking) must drain first, so then Node exits itself.
+    if (!streamWritesPending()) process.exit(code);
   },
   (err) => {
     process.stderr.write(

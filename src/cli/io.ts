@@ -11,6 +11,16 @@ export interface Output {
   color: boolean;
 }
 
+let streamUsed = false;
+
+/**
+ * Whether any text went to process.stdout/stderr instead of straight to a descriptor: such a
+ * stream may still hold bytes, so the process must not exit before Node drains it.
+ */
+export function streamWritesPending(): boolean {
+  return streamUsed;
+}
+
 /**
  * Write straight to the file descriptor: a CLI prints a few lines and exits, and building
  * process.stdout/stderr (a tty, pipe or file stream) costs more start-up time than the writes.
@@ -37,6 +47,7 @@ export function writer(
         rest = buf;
       }
     }
+    streamUsed = true;
     fallback().write(rest);
   };
 }

@@ -1,4 +1,4 @@
-import type { Sinks } from './io.js';
+import { type Sinks, writer } from './io.js';
 import { toFailure } from '../core/errors.js';
 import { replaceControlChars } from '../core/text.js';
 import {
@@ -44,7 +44,7 @@ export async function main(argv: string[], env = process.env, sinks?: Sinks): Pr
   } catch (err) {
     // The environment itself is wrong (e.g. DEPLOY_LOGIN_TIMEOUT_SECONDS=abc): say so, exit 2, not "a bug".
     const f = toFailure(err);
-    process.stderr.write(`deploy-login: ${oneLine(f.message)}\n`);
+    (sinks?.err ?? writer(2))(`deploy-login: ${oneLine(f.message)}\n`);
     return f.exitCode;
   }
   const [name, ...rest] = argv;
