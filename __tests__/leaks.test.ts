@@ -449,6 +449,33 @@ describe('plain http:// and redirects', () => {
     }
   });
 
+  test('the Action reads DEPLOY_LOGIN_ALLOW_HTTP as strictly as the CLI, also where the Spin variables are checked first: "yes" is a bad value (exit 2), nothing sent', async () => {
+    const proxy = await recordingProxy();
+    try {
+      // protocol fermyon validates BINDLE_URL before any request option is read: that check once
+      // took "yes" for false and blamed the URL instead of the setting.
+      const inputs = {
+        url: `http://${HOST}`,
+        protocol: 'fermyon',
+        method: 'password',
+        username: 'ci-deployer',
+        password: CANARY.password,
+      };
+      const env = {
+        HTTP_PROXY: proxy.url,
+        DEPLOY_LOGIN_ALLOW_HTTP: 'yes',
+        BINDLE_URL: `http://${HOST}/bindle`,
+      };
+      const main = await runActionStep('main', runnerDirs(), inputs, { env });
+      expect(main.code).toBe(2);
+      expect(main.outputs['exit-code']).toBe('2');
+      expect(main.stdout).toMatch(/DEPLOY_LOGIN_ALLOW_HTTP must be "true" or "false", not "yes"/);
+      expect(proxy.seen).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test.each([
     [
       'the token endpoint (client secret in Authorization: Basic)',

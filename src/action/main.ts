@@ -8,7 +8,7 @@ import type { RunResult } from '../core/run.js';
 import { SecretRegistry } from '../core/redact.js';
 import { deployEnv } from '../core/session.js';
 import { withSpinEnvironment } from '../core/spin-env.js';
-import { actionLabel, resolveTarget } from '../core/target.js';
+import { actionLabel, allowsPlainHttp, resolveTarget } from '../core/target.js';
 import { splitCommand } from './argv.js';
 import { actionsIdToken, requireIdTokenPermission } from './idtoken.js';
 import { parseTimeout, readInputs, SECRET_INPUTS } from './inputs.js';
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
           inputs.creds,
           process.env,
           actionLabel,
-          process.env.DEPLOY_LOGIN_ALLOW_HTTP === 'true',
+          allowsPlainHttp(process.env),
         );
     inputs.target = spin.input;
     inputs.creds = spin.creds;
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     const spec = resolveTarget(inputs.target, inputs.creds, {
       label: actionLabel,
       defaultUrl: spin.defaultUrl,
-      allowHttp: process.env.DEPLOY_LOGIN_ALLOW_HTTP === 'true',
+      allowHttp: allowsPlainHttp(process.env),
     });
     if (spec.method === 'oidc') requireIdTokenPermission(process.env);
     const command = inputs.run ? splitCommand(inputs.run) : [];

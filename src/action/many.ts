@@ -4,6 +4,7 @@ import { EXIT_CODES, invalidInput, mostSevere, type Outcome } from '../core/erro
 import { loginMany as loginAll, parseConcurrency, parseTargetList, type TargetResult } from '../core/many.js';
 import { runDeploy, type RunResult } from '../core/run.js';
 import { deployEnv } from '../core/session.js';
+import { allowsPlainHttp } from '../core/target.js';
 import { splitCommand } from './argv.js';
 import { actionsIdToken, requireIdTokenPermission } from './idtoken.js';
 import { parseTimeout, type ActionInputs } from './inputs.js';
@@ -48,7 +49,7 @@ export async function loginMany(inputs: ActionInputs, ctx: CoreContext, state: P
     defaults: { input: shared, creds: inputs.creds, json: inputs.json },
     inlineSecrets: true,
     env,
-    allowHttp: env.DEPLOY_LOGIN_ALLOW_HTTP === 'true',
+    allowHttp: allowsPlainHttp(env),
     secrets: ctx.secrets,
   });
   if (items.some((i) => i.spec.method === 'oidc')) requireIdTokenPermission(env);

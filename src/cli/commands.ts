@@ -15,7 +15,7 @@ import {
 } from '../core/session.js';
 import { SecretRegistry } from '../core/redact.js';
 import { readStore, type StoredTarget } from '../core/store.js';
-import { resolveTarget, type Credentials, type InputLabel } from '../core/target.js';
+import { allowsPlainHttp, resolveTarget, type Credentials, type InputLabel } from '../core/target.js';
 import { kebabCase } from '../core/text.js';
 import {
   LOGIN_OPTIONS,
@@ -86,7 +86,7 @@ export async function loginCommand(cli: Cli, argv: string[]): Promise<number> {
   }
   const { env, ctx } = cli;
   const deviceStep = v['get-device-code'] === true || v['check-device-code'] !== undefined;
-  const allowHttp = env.DEPLOY_LOGIN_ALLOW_HTTP === 'true';
+  const allowHttp = allowsPlainHttp(env);
   // protocol fermyon: Spin's own variables (SPIN_AUTH_TOKEN, HIPPO_*, CLOUD_URL) fill what is still empty.
   const spin = withSpinEnvironment(
     {

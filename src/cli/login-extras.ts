@@ -2,7 +2,13 @@ import path from 'node:path';
 import { createContext, type CoreContext } from '../core/context.js';
 import { invalidInput } from '../core/errors.js';
 import { OIDC_SOURCES, type OidcOptions } from '../core/oidc.js';
-import { printable, validateUrl, type TargetInput, type TargetSpec } from '../core/target.js';
+import {
+  allowsPlainHttp,
+  printable,
+  validateUrl,
+  type TargetInput,
+  type TargetSpec,
+} from '../core/target.js';
 import type { JsonLoginInput } from '../core/protocols/json-config.js';
 import { readToolOptions } from '../core/tool-options.js';
 import { list, str, type Values } from './args.js';
@@ -45,7 +51,7 @@ export async function withLoginExtras(
   const checkUrl = str(v['check-url']);
   if (checkUrl) {
     out.options!.checkUrl = validateUrl(checkUrl, '--check-url', {
-      allowHttp: env.DEPLOY_LOGIN_ALLOW_HTTP === 'true',
+      allowHttp: allowsPlainHttp(env),
     });
   }
   const oidc = oidcFlags(v);

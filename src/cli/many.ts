@@ -8,7 +8,7 @@ import {
   parseTargetList,
   type TargetResult,
 } from '../core/many.js';
-import type { TargetInput } from '../core/target.js';
+import { allowsPlainHttp, type TargetInput } from '../core/target.js';
 import { list, str, type Values } from './args.js';
 import type { Cli } from './commands.js';
 import { paint, readStdin } from './io.js';
@@ -46,7 +46,7 @@ export async function loginTargetsFile(cli: Cli, v: Values): Promise<number> {
   const label = `--targets-file ${file}`;
   const text = file === '-' ? await readStdin() : await readTargetsFile(file);
   const { env, ctx } = cli;
-  const allowHttp = env.DEPLOY_LOGIN_ALLOW_HTTP === 'true';
+  const allowHttp = allowsPlainHttp(env);
   const defaults: TargetInput = await withLoginExtras(
     {
       method: str(v.method),

@@ -2,7 +2,7 @@ import { DeployLoginError, needsLogin } from '../core/errors.js';
 import { login } from '../core/login.js';
 import { specOf } from '../core/session.js';
 import { readStore, pickTargetName, type StoredTarget } from '../core/store.js';
-import { resolveTarget, type Credentials, type TargetSpec } from '../core/target.js';
+import { allowsPlainHttp, resolveTarget, type Credentials, type TargetSpec } from '../core/target.js';
 import type { Cli } from './commands.js';
 import { contextFor } from './login-extras.js';
 
@@ -45,7 +45,7 @@ export async function relogin(
         creds,
         {
           label: (k) => `DEPLOY_LOGIN_${k.toUpperCase()}`,
-          allowHttp: cli.env.DEPLOY_LOGIN_ALLOW_HTTP === 'true',
+          allowHttp: allowsPlainHttp(cli.env),
         },
       );
     } catch (err) {

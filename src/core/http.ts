@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { DeployLoginError, invalidInput, unavailable } from './errors.js';
-import { isLoopbackHost, printable, parseBoolean } from './target.js';
+import { allowsPlainHttp, isLoopbackHost, printable } from './target.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -102,7 +102,7 @@ export function httpOptionsFromEnv(env: Record<string, string | undefined>): Htt
   return {
     retry,
     timeoutMs: seconds('DEPLOY_LOGIN_TIMEOUT_SECONDS'),
-    allowHttp: parseBoolean(env.DEPLOY_LOGIN_ALLOW_HTTP, 'DEPLOY_LOGIN_ALLOW_HTTP', false),
+    allowHttp: allowsPlainHttp(env),
   };
 }
 

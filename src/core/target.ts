@@ -86,6 +86,14 @@ export function parseBoolean(value: string | boolean | undefined, label: string,
   throw invalidInput(`${label} must be "true" or "false", not "${printable(value)}".`);
 }
 
+/**
+ * DEPLOY_LOGIN_ALLOW_HTTP, read the same strict way wherever a URL is checked or a request sent:
+ * "true" or "false" (unset: false); anything else is the user's mistake, said as such.
+ */
+export function allowsPlainHttp(env: Record<string, string | undefined>): boolean {
+  return parseBoolean(env.DEPLOY_LOGIN_ALLOW_HTTP, 'DEPLOY_LOGIN_ALLOW_HTTP', false);
+}
+
 export function isLoopbackHost(hostname: string): boolean {
   const h = unbracket(hostname).toLowerCase();
   if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;

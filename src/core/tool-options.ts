@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { invalidInput } from './errors.js';
 import type { Env } from './store.js';
-import { printable, validateUrl } from './target.js';
+import { allowsPlainHttp, printable, validateUrl } from './target.js';
 
 /**
  * Target options of the credential formats (docker, npmrc, netrc, kubeconfig), the registry
@@ -27,7 +27,7 @@ const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 const urlOption =
   (key: string): ToolOption['parse'] =>
   (value, label, env) => ({
-    [key]: validateUrl(value, label, { allowHttp: env.DEPLOY_LOGIN_ALLOW_HTTP === 'true' }),
+    [key]: validateUrl(value, label, { allowHttp: allowsPlainHttp(env) }),
   });
 
 function pemCertificate(pem: string, label: string): string {

@@ -49,6 +49,11 @@ export type InputLabel = (key: keyof TargetInput | 'password' | 'token' | 'clien
 export declare const actionLabel: InputLabel;
 export declare function validateTargetName(name: string, label: string): string;
 export declare function parseBoolean(value: string | boolean | undefined, label: string, fallback: boolean): boolean;
+/**
+ * DEPLOY_LOGIN_ALLOW_HTTP, read the same strict way wherever a URL is checked or a request sent:
+ * "true" or "false" (unset: false); anything else is the user's mistake, said as such.
+ */
+export declare function allowsPlainHttp(env: Record<string, string | undefined>): boolean;
 export declare function isLoopbackHost(hostname: string): boolean;
 export interface UrlRules {
     allowHttp?: boolean;
