@@ -4,10 +4,12 @@
  * post step puts every file back byte for byte and leaves nothing of ours behind. A `token` login
  * needs no server, so this suite is fast; the real tools reading these files are in peers.*.test.ts.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { addCanary, CANARY } from './helpers/canary';
 import { baseEnv, makeRunnerDirs, modeOf, runActionJob, runCli, type RunnerFiles } from './helpers/dist';
+import { which } from './peers/common';
 
 const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 
@@ -151,6 +153,47 @@ describe('CLI: login / logout on pre-populated files', () => {
     expect(r.stderr).not.toContain('with spaces');
     expectRestored(files.home);
   });
+
+  // kubectl rewrites the whole kubeconfig in its own key order whenever it writes it: our entry,
+  // merely re-serialised, must still be taken out at logout (it holds the token).
+  (which('kubectl') ? test : test.skip)(
+    'kubectl rewrites the kubeconfig after login (use-context): logout still takes our entry and token out',
+    async () => {
+      const kubeconfig = path.join(files.home, '.kube/config');
+      const kc = (args: string[]) =>
+        execFileSync(which('kubectl')!, ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8' });
+      const w = await runCli(
+        [
+          'login',
+          '--target',
+          'prod',
+          '--url',
+          'https://prod.example.com',
+          '--method',
+          'token',
+          '--format',
+          'kubeconfig',
+        ],
+        { env: { ...env(), DEPLOY_LOGIN_TOKEN: CANARY.token }, stdin: '' },
+      );
+      expect(w.code).toBe(0);
+      kc(['config', 'use-context', 'prod']);
+      const rewritten = fs.readFileSync(kubeconfig, 'utf8');
+      expect(rewritten).toContain(CANARY.token);
+      // kubectl's key order now, not ours (we write `- name:` first)
+      expect(rewritten).toMatch(
+        /^- cluster:\n {4}server: https:\/\/prod\.example\.com\n {2}name: deploy-login-prod$/m,
+      );
+      const out = await runCli(['logout', '--target', 'prod'], { env: env() });
+      expect(out.code).toBe(0);
+      const after = fs.readFileSync(kubeconfig, 'utf8');
+      expect(after).not.toContain(CANARY.token);
+      expect(after).not.toContain('deploy-login-prod');
+      // Everything else is still there and kubectl still reads the file.
+      expect(kc(['config', 'get-contexts', '-o', 'name']).trim().split('\n')).toEqual(['dev']);
+      expect(after).not.toMatch(/^current-context: prod$/m);
+    },
+  );
 });
 
 describe('Action: main writes at the default paths (or DOCKER_CONFIG, exported); post restores', () => {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { DeployLoginError } from '../../src/core/errors';
 import { dockerRegistryKey, dockerWriter } from '../../src/core/formats/docker';
 import { WRITERS } from '../../src/core/formats/index';
@@ -321,6 +321,23 @@ describe('kubeconfig', () => {
       },
       ...over,
     });
+
+  it('our entry is the same entry after a rewrite in another key order (kubectl sorts keys)', () => {
+    const up = kubeconfigWriter.upsert(existing, kctx());
+    const sortKeys = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sortKeys)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+    const rewritten = stringifyYaml(sortKeys(parseYaml(up.content)));
+    expect(rewritten).not.toBe(up.content);
+    expect(kubeconfigWriter.entryAt!(rewritten, up.key)).toBe(kubeconfigWriter.entryAt!(up.content, up.key));
+  });
 
   it('adds cluster, user and a context named after the target; keeps current-context and the rest', () => {
     const { up, back } = roundTrip(kubeconfigWriter, existing, kctx());

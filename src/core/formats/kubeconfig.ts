@@ -119,8 +119,24 @@ function currentContextValid(doc: Yaml.Document, file: string): boolean {
   return list(doc, 'contexts', file).items.some((i) => Y().isMap(i) && i.get('name') === current);
 }
 
+/**
+ * An entry as text, keys sorted at every level: kubectl rewrites the whole file with its keys in
+ * its own order (`- cluster: ... name:`), and an entry it merely re-serialised must still hash as
+ * ours, or logout would leave our token behind as someone else's.
+ */
 function serialize(e: Entry): string | null {
-  return e.clusters === null && e.users === null && e.contexts === null ? null : JSON.stringify(e);
+  return e.clusters === null && e.users === null && e.contexts === null ? null : JSON.stringify(sorted(e));
+}
+
+function sorted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sorted);
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, sorted(o[k])]),
+  );
 }
 
 /** Keep the file's sequence style: kubectl writes `- name:` flush with its key. */
