@@ -106,7 +106,9 @@ export function httpOptionsFromEnv(env: Record<string, string | undefined>): Htt
   };
 }
 
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** The statuses worth asking again (the contract's list): timeout, rate limit, and every 5xx. */
+const retryableStatus = (status: number): boolean =>
+  status === 408 || status === 429 || (status >= 500 && status <= 599);
 
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (!value) return undefined;
@@ -181,7 +183,7 @@ export class HttpClient {
       let wait: number | undefined;
       try {
         const res = await this.followRedirects(req);
-        if (!RETRYABLE_STATUS.has(res.status)) return res;
+        if (!retryableStatus(res.status)) return res;
         lastProblem = `HTTP ${res.status}`;
         const retryAfter = parseRetryAfter(res.headers['retry-after'], this.now());
         paced = retryAfter !== undefined && (res.status === 429 || res.status === 503);
