@@ -310,13 +310,14 @@ describe('the bundled Action, run like a runner runs it', () => {
     expect(fs.existsSync(main.outputs['credentials-file']!)).toBe(false);
   });
 
-  it('exit 2: a run command that does not exist, after login, still cleaned up by post', async () => {
+  it('exit 2: a run command that does not exist, found out before the login (nothing sent)', async () => {
     const files = runner();
     const { main, post } = await runActionJob(files, passwordInputs({ run: 'no-such-deploy-tool --now' }));
-    checkIssued(main);
     expect(main.code).toBe(2);
     expect(main.outputs).toMatchObject({ outcome: 'invalid-input', 'exit-code': '2' });
+    expect(main.outputs.token).toBeUndefined();
     expect(errorsOf(main)).toEqual(['run: the command "no-such-deploy-tool" was not found on PATH.']);
+    expect(await requests()).toEqual([]);
     expect(post.code).toBe(0);
     expect(fs.existsSync(path.join(files.runnerTemp, 'deploy-login', 'credentials.json'))).toBe(false);
   });

@@ -299,6 +299,13 @@ describe('a token named explicitly, detection order and --oidc-source', () => {
     expect((await target.log()).some((e) => e.path === '/_apis/idtoken')).toBe(true);
   });
 
+  it('prefers the id_tokens variable (DEPLOY_LOGIN_ID_TOKEN) over CircleCI, GitLab or not (the contract order)', async () => {
+    const mine = await ciJwt(target, target.audience);
+    const circle = await ciJwt(target, 'not-the-audience');
+    const r = await oidcLogin(target, { DEPLOY_LOGIN_ID_TOKEN: mine, CIRCLE_OIDC_TOKEN_V2: circle });
+    expect(r.code).toBe(0);
+  });
+
   it('--oidc-source picks the source over detection', async () => {
     const circle = await ciJwt(target, target.audience);
     const r = await oidcLogin(target, { ...target.githubEnv(), CIRCLE_OIDC_TOKEN_V2: circle }, [

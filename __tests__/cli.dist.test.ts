@@ -192,7 +192,7 @@ describe('the bundled CLI', () => {
         'an unknown flag',
         ['--colour'],
         {},
-        /login: Unknown option '--colour'; see "deploy-login login --help"\./,
+        /^deploy-login login: Unknown option '--colour'; see "deploy-login login --help"\.$/m,
       ],
       [
         'oidc in GitHub Actions without id-token: write',
@@ -291,5 +291,42 @@ describe('the bundled CLI', () => {
     expect(r.code).toBe(0);
     storedToken();
     expect(fs.existsSync(`${storeFile()}.lock`)).toBe(false);
+  });
+
+  // Method token asks no server: what is wrong with the token is the user's to fix, not "try again
+  // later" (exit 5 would make a pipeline retry something that can never work).
+  it('a given token that is blank is bad input (2); one whose JWT exp has passed needs login (3); nothing is stored', async () => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const expired = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'ci', exp: Math.floor(Date.now() / 1000) - 3600 })}.c2ln`;
+    const login = (token: string) =>
+      runCli(['login', '--url', 'https://deploy.example.com', '--method', 'token', '--token-stdin'], {
+        env,
+        stdin: token,
+      });
+    const blank = await login('   \n');
+    expect(outcome(blank)).toEqual({ code: 2, stderr: expect.stringMatching(/--token-stdin .*is required/) });
+    const old = await login(expired + '\n');
+    expect(outcome(old)).toEqual({
+      code: 3,
+      stderr: expect.stringMatching(
+        /^deploy-login login: The token given expired at \d{4}-\d\d-\d\dT[\d:.]+Z: pass a fresh token\.$/m,
+      ),
+    });
+    expect(fs.existsSync(storeFile())).toBe(false);
+  });
+
+  it('DEPLOY_LOGIN_DEBUG takes only true or false, like every boolean (exit 2 at start)', async () => {
+    const r = await runCli(['status'], { env: { ...env, DEPLOY_LOGIN_DEBUG: 'yes' } });
+    expect(outcome(r)).toEqual({
+      code: 2,
+      stderr: 'deploy-login: DEPLOY_LOGIN_DEBUG must be "true" or "false", not "yes".\n',
+    });
+    expect((await runCli(['status'], { env: { ...env, DEPLOY_LOGIN_DEBUG: 'false' } })).code).toBe(3);
+  });
+
+  it('run checks the credential first: none stored is 3 even when the command does not exist', async () => {
+    const r = await runCli(['run', '--', 'no-such-deploy-tool-xyz'], { env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/No stored credential/);
   });
 });

@@ -97,7 +97,7 @@ function verify(dir: string): { problems: string[]; litter: string[] } {
         }
       } else if (p.endsWith('credentials.json.seal')) {
         checkSeal(p, text, problems);
-      } else if (p.endsWith('.deploy-login.json')) {
+      } else if (p.endsWith('.deploy-login')) {
         // A tool file's ledger of owners (src/core/owners.ts), written beside it under its lock.
         const ledger = JSON.parse(text) as { version?: unknown; keys?: unknown };
         if (ledger.version !== 1 || typeof ledger.keys !== 'object') problems.push(`${p}: not a ledger`);

@@ -331,12 +331,13 @@ describe('deploy-login login --get-device-code / --check-device-code', () => {
     expect(r.code).toBe(0);
   });
 
-  test('oauth2: slow_down is passed on to the caller as waiting with slowDown', async () => {
+  test("oauth2: slow_down is the contract's exact waiting answer on stdout, with the advice on stderr", async () => {
     const { code } = await getCode('oauth2');
     await target.device(String(code.userCode), 'slow_down');
     const r = await check('oauth2', String(code.deviceCode));
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('{"status":"waiting","slowDown":true}\n');
+    expect(r.stdout).toBe('{"status":"waiting"}\n');
+    expect(r.stderr).toMatch(/slow_down\): add 5 s to the interval between checks/);
   });
 
   test('a server that keeps failing: exit 5 and a JSON error, after the bounded retries', async () => {

@@ -105,6 +105,9 @@ describe('CLI: login / logout on pre-populated files', () => {
     expect(out.code).toBe(0);
     expect(out.stderr).toMatch(/undid 4 file change/);
     expectRestored(h);
+    // The original bytes come back with their mode (seeded 0644), not ours (0600).
+    for (const rel of Object.keys(SEEDS))
+      expect({ rel, mode: modeOf(path.join(h, rel)) }).toEqual({ rel, mode: 0o644 });
   });
 
   test('two targets share each file; logging out in either order restores every byte', async () => {
@@ -225,6 +228,7 @@ describe('Action: main writes at the default paths (or DOCKER_CONFIG, exported);
       expect(post.code).toBe(0);
       expect(fs.readFileSync(path.join(dockerDir, 'config.json'), 'utf8')).toBe(own);
       expectRestored(files.home);
+      for (const rel of Object.keys(SEEDS)) expect(modeOf(path.join(files.home, rel))).toBe(0o644);
     } finally {
       fs.rmSync(files.dir, { recursive: true, force: true });
     }

@@ -176,7 +176,14 @@ export async function runActionStep(
   step: 'main' | 'post',
   files: RunnerFiles,
   inputs: Record<string, string>,
-  opts: { env?: NodeJS.ProcessEnv; node?: string; state?: Record<string, string>; timeoutMs?: number } = {},
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    node?: string;
+    state?: Record<string, string>;
+    timeoutMs?: number;
+    /** The step's working directory (a runner uses GITHUB_WORKSPACE); default the test's. */
+    cwd?: string;
+  } = {},
 ): Promise<ActionResult> {
   const env = runnerEnv(files, opts.env);
   for (const [k, v] of Object.entries(inputs)) env[inputVar(k)] = v;
@@ -187,6 +194,7 @@ export async function runActionStep(
     env,
     allowCanaries: true,
     timeoutMs: opts.timeoutMs,
+    cwd: opts.cwd,
   });
   const masked = [...r.stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]!);
   const shown = r.stdout.replace(/^::add-mask::.*$/gm, '');

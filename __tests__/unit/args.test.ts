@@ -115,6 +115,6 @@ describe('parseStrict agrees with node:util parseArgs (strict)', () => {
     }
     expect(err).toBeInstanceOf(DeployLoginError);
     expect((err as DeployLoginError).exitCode).toBe(2);
-    expect((err as Error).message).toBe(`login: Unknown option '--colour'; see "deploy-login login --help".`);
+    expect((err as Error).message).toBe(`Unknown option '--colour'; see "deploy-login login --help".`);
   });
 });

@@ -13,7 +13,9 @@ describe('splitCommand', () => {
     [`echo '' ""`, ['echo', '', '']],
     ['echo a"b"c', ['echo', 'abc']],
     ['kubectl apply \\\n  -f k8s/', ['kubectl', 'apply', '-f', 'k8s/']],
-    ['tab\tand\nnewline', ['tab', 'and', 'newline']],
+    ['tab\tand  trailing newlines\n\n', ['tab', 'and', 'trailing', 'newlines']],
+    ['kubectl apply \\\r\n  -f k8s/\r\n', ['kubectl', 'apply', '-f', 'k8s/']],
+    [`echo "two\nlines"`, ['echo', 'two\nlines']],
     ['', []],
   ])('%j', (line, words) => {
     expect(splitCommand(line)).toEqual(words);
@@ -31,6 +33,21 @@ describe('splitCommand', () => {
       '-rf',
       '/',
     ]);
+  });
+
+  it('refuses two lines (a newline outside quotes with more after it): it would join two commands', () => {
+    for (const line of ['echo first\necho second', 'deploy\r\n--now', 'a \\\\\nb']) {
+      let err: unknown;
+      try {
+        splitCommand(line);
+      } catch (e) {
+        err = e;
+      }
+      expect([line, (err as DeployLoginError | undefined)?.exitCode]).toEqual([line, 2]);
+      expect((err as Error).message).toMatch(
+        /^`run` holds more than one line: .*one command per step.*script/,
+      );
+    }
   });
 
   it('refuses an unclosed quote as invalid input with a pointer to bash -c', () => {

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { DeployLoginError } from '../../src/core/errors';
 import { dockerRegistryKey, dockerWriter } from '../../src/core/formats/docker';
+import { dotenvValue } from '../../src/core/formats/env';
 import { WRITERS } from '../../src/core/formats/index';
 import { kubeconfigWriter } from '../../src/core/formats/kubeconfig';
 import { netrcEntries, netrcWriter } from '../../src/core/formats/netrc';
@@ -443,6 +444,37 @@ describe('kubeconfig', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+describe('check: what a format can refuse before any request is sent', () => {
+  const target = (over: Partial<FormatContext['target']> & { username?: string } = {}) => ({
+    ...ctxFor().target,
+    ...over,
+  });
+
+  it('refuses what the writer would refuse later, and passes what it would write', () => {
+    expect(invalid(() => netrcWriter.check!(target({ username: 'ci user' })))).toMatch(/netrc file/);
+    expect(invalid(() => dockerWriter.check!(target({ username: 'ci:user' })))).toMatch(/contains ":"/);
+    invalid(() => npmrcWriter.check!(target({ options: { npmRegistry: 'not a url' } })));
+    invalid(() => WRITERS.spin!.check!(target({ options: { bindleUrl: 42 } })));
+    invalid(() => WRITERS.env!.check!(target({ url: "https://x.example.com/it's$HOME" })));
+    for (const w of Object.values(WRITERS))
+      expect(() => w.check?.(target({ username: 'ci-bot' }))).not.toThrow();
+  });
+});
+
+describe('env: dotenv values', () => {
+  it('quotes so that dotenv readers and shells read the value back; refuses what has no such spelling', () => {
+    expect(dotenvValue('a$b"c')).toBe(`'a$b"c'`);
+    expect(dotenvValue("it's")).toBe(`"it's"`);
+    expect(dotenvValue(`it's "x"`)).toBeUndefined();
+    expect(dotenvValue("it's $HOME")).toBeUndefined();
+    expect(dotenvValue("it's \\n")).toBeUndefined();
+    expect(dotenvValue('line\nbreak')).toBeUndefined();
+    const msg = invalid(() => WRITERS.env!.upsert(undefined, ctxFor({ token: `it's "secret"` })));
+    expect(msg).toMatch(/^The token holds characters a dotenv file cannot carry safely/);
+    expect(msg).not.toContain('secret');
+  });
+});
+
 describe('entryAt agrees with the previousEntry upsert reports (the ledger compares them)', () => {
   const cases: Array<[FormatWriter, string, ReturnType<typeof ctxFor>]> = [
     [dockerWriter, '{"auths":{"ghcr.io":{"auth":"eDp5"}}}', ctxFor()],

@@ -64,6 +64,23 @@ describe('owners of a shared tool file', () => {
     },
   );
 
+  it('reads a ledger under the previous name (.json), and replaces it by the new name', async () => {
+    const a = await login('store-a', 'tok-a');
+    const b = await login('store-b', 'tok-b');
+    // As the previous version left it: the same ledger, named .config.json.deploy-login.json.
+    expect(path.basename(ledgerPath(config()))).toBe('.config.json.deploy-login');
+    const legacy = `${ledgerPath(config())}.json`;
+    fs.renameSync(ledgerPath(config()), legacy);
+    // a leaves first: without the ledger b would later put a's token back (b's journal says so).
+    await undoToolFile(dockerWriter, a.journal, owner('store-a', 'deploy'));
+    expect(entry()).toEqual(auth('ci', 'tok-b'));
+    expect(fs.existsSync(legacy)).toBe(false);
+    expect(fs.existsSync(ledgerPath(config()))).toBe(true);
+    await undoToolFile(dockerWriter, b.journal, owner('store-b', 'deploy'));
+    expect(entry()).toEqual(auth('me', 'mine'));
+    expect(fs.readdirSync(path.dirname(config()))).toEqual(['config.json']);
+  });
+
   it('leaves an entry that something outside deploy-login wrote over ours (a manual docker login)', async () => {
     const { journal } = await login('store-a', 'tok-a');
     const text = JSON.parse(fs.readFileSync(config(), 'utf8'));

@@ -192,14 +192,15 @@ describe('tool files', () => {
     });
   });
 
-  it('env: a dotenv file beside the store, quoted for shells, with per-target variables', async () => {
+  it('env: a dotenv file beside the store, quoted for dotenv readers and shells, with per-target variables', async () => {
     const { journal } = await writeToolFile(envWriter, ctx('eu-west', "it's"));
     expect(journal.path).toBe(path.join(home, 'store', 'eu-west.env'));
     expect(mode(journal.path)).toBe(0o600);
     expect(mode(path.dirname(journal.path))).toBe(0o700);
     const text = fs.readFileSync(journal.path, 'utf8');
-    expect(text).toContain(`DEPLOY_LOGIN_TOKEN='it'\\''s'\n`);
-    expect(text).toContain(`DEPLOY_LOGIN_EU_WEST_TOKEN='it'\\''s'\n`);
+    // dotenv has no escape inside single quotes: a value with ' goes in double quotes.
+    expect(text).toContain(`DEPLOY_LOGIN_TOKEN="it's"\n`);
+    expect(text).toContain(`DEPLOY_LOGIN_EU_WEST_TOKEN="it's"\n`);
     expect(text).toContain(`DEPLOY_LOGIN_EXPIRES_AT='2030-01-01T00:00:00.000Z'`);
     await undoToolFile(envWriter, journal);
     expect(fs.existsSync(journal.path)).toBe(false);

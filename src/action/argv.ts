@@ -2,7 +2,9 @@ import { invalidInput } from '../core/errors.js';
 
 /**
  * Split the `run` input into argv the way a POSIX shell would split words, without any of
- * a shell's expansions: quotes and backslashes group, nothing else is special.
+ * a shell's expansions: quotes and backslashes group, nothing else is special. A newline outside
+ * quotes ends a command in a shell: here it would silently join two commands into one, so it is
+ * refused, unless only whitespace follows (a YAML `run: |` block) or a backslash continues the line.
  */
 export function splitCommand(line: string): string[] {
   const words: string[] = [];
@@ -22,12 +24,17 @@ export function splitCommand(line: string): string[] {
       quote = c;
       inWord = true;
     } else if (c === '\\' && i + 1 < line.length) {
-      // Backslash-newline is a line continuation: it joins lines and starts no word by itself.
-      if (line[i + 1] !== '\n') {
+      // Backslash-newline (or CRLF) is a line continuation: it joins lines and starts no word by itself.
+      if (line.startsWith('\r\n', i + 1)) i++;
+      else if (line[i + 1] !== '\n') {
         word += line[i + 1];
         inWord = true;
       }
       i++;
+    } else if (c === '\n' && line.slice(i).trim()) {
+      throw invalidInput(
+        '`run` holds more than one line: give one command per step (end a line with a backslash to continue it), or put the commands in a script and run that.',
+      );
     } else if (/\s/.test(c)) {
       if (inWord) words.push(word);
       word = '';

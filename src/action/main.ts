@@ -1,6 +1,6 @@
 import * as core from './runner.js';
+import os from 'node:os';
 import path from 'node:path';
-import { promises as fs } from 'node:fs';
 import { createContext, type CoreContext } from '../core/context.js';
 import { EXIT_CODES, toFailure, type Outcome } from '../core/errors.js';
 import { login, type LoginResult } from '../core/login.js';
@@ -8,16 +8,20 @@ import type { RunResult } from '../core/run.js';
 import { SecretRegistry } from '../core/redact.js';
 import { deployEnv } from '../core/session.js';
 import { withSpinEnvironment } from '../core/spin-env.js';
+import { storePath } from '../core/store.js';
 import { actionLabel, allowsPlainHttp, resolveTarget } from '../core/target.js';
+import { isTargetName } from '../core/text.js';
 import { splitCommand } from './argv.js';
 import { actionsIdToken, requireIdTokenPermission } from './idtoken.js';
 import { parseTimeout, readInputs, SECRET_INPUTS } from './inputs.js';
+import { writeLauncher } from './launcher.js';
 import { writeSummary, type SummaryRow } from './summary.js';
 
 /** State the post step reads: what to undo. */
 export interface PostState {
   storePath: string;
   targets: string[];
+  /** The launcher directory this step created (launcher.ts); the post step removes only that. */
   binDir?: string;
   cleanup: boolean;
 }
@@ -36,7 +40,18 @@ async function main(): Promise<void> {
   let run: RunResult | undefined;
   // The job summary's rows; the `targets` path fills them itself.
   let rows: SummaryRow[] | undefined;
-  const state: PostState = { storePath: '', targets: [], cleanup: true };
+  // Known before anything can fail, so a failed step still tells the workflow where the store is.
+  const state: PostState = {
+    storePath: storePath(process.env, process.env.HOME ?? os.homedir()),
+    targets: [],
+    cleanup: true,
+  };
+  const many = Boolean(core.getInput('targets'));
+  // With `targets`, a JSON array on every path (even when the list is refused): fromJSON() must not break.
+  let results: unknown[] | undefined = many ? [] : undefined;
+  // The single target's name, when valid, so a failed step still says which; `targets` sets its own.
+  const typedName = core.getInput('target') || 'default';
+  let targetName = !many && isTargetName(typedName) ? typedName : undefined;
   try {
     const inputs = readInputs((n) => core.getInput(n));
     state.cleanup = inputs.cleanup;
@@ -54,20 +69,20 @@ async function main(): Promise<void> {
     inputs.creds = spin.creds;
     for (const s of Object.values(inputs.creds)) secrets.add(s);
     const ctx = createContext({
+      storePath: state.storePath,
       secrets,
       log: (l) => core.info(secrets.redact(l)),
       warn: (l) => core.warning(secrets.redact(l)),
     });
     // GitHub's OIDC token through the same client: one retry budget, retries logged.
     ctx.idToken = actionsIdToken(process.env, ctx.http);
-    state.storePath = ctx.storePath;
     if (inputs.targetsYaml) {
       const { loginMany } = await import('./many.js');
-      const many = await loginMany(inputs, ctx, state);
-      outcome = many.outcome;
+      const step = await loginMany(inputs, ctx, state, (list) => (results = list));
+      outcome = step.outcome;
       exitCode = EXIT_CODES[outcome];
-      rows = many.rows;
-      if (many.anyLoggedIn) state.binDir = await putCliOnPath(ctx);
+      rows = step.rows;
+      if (step.anyLoggedIn) state.binDir = await putCliOnPath();
       return;
     }
     if (inputs.target.protocol === 'json' || Object.values(inputs.json).some(Boolean)) {
@@ -80,17 +95,21 @@ async function main(): Promise<void> {
       defaultUrl: spin.defaultUrl,
       allowHttp: allowsPlainHttp(process.env),
     });
+    targetName = spec.name;
     if (spec.method === 'oidc') requireIdTokenPermission(process.env);
     const command = inputs.run ? splitCommand(inputs.run) : [];
     const timeoutMs = parseTimeout(inputs.timeout);
+    // Loaded only with `run`: most logins never start a command.
+    const deploy = command.length ? await import('../core/run.js') : undefined;
+    // Before the login: a command that cannot start must not leave a credential behind for nothing.
+    // (`deploy-login` itself is put on PATH below, after the login.)
+    if (deploy && command[0] !== 'deploy-login') deploy.requireCommand(command[0]!, process.env);
     result = await login(spec, inputs.creds, ctx);
     state.targets.push(result.target);
     publish(result, ctx);
-    state.binDir = await putCliOnPath(ctx);
-    if (command.length) {
-      // Loaded only with `run`: most logins never start a command.
-      const { runDeploy } = await import('../core/run.js');
-      run = await runDeploy({
+    state.binDir = await putCliOnPath();
+    if (deploy) {
+      run = await deploy.runDeploy({
         command,
         env: process.env,
         childEnv: { ...result.variables, ...deployEnv(result.target, result, ctx.storePath) },
@@ -127,6 +146,9 @@ async function main(): Promise<void> {
   } finally {
     core.setOutput('outcome', outcome);
     core.setOutput('exit-code', String(exitCode));
+    core.setOutput('credentials-file', state.storePath);
+    if (targetName) core.setOutput('target', targetName);
+    if (results) core.setOutput('results', JSON.stringify(results));
     core.saveState('deploy-login', JSON.stringify(state));
     await writeSummary(rows ?? (result ? [{ result, outcome, run }] : []), outcome, secrets).catch(
       () => undefined,
@@ -135,27 +157,19 @@ async function main(): Promise<void> {
   }
 }
 
+/** After a login: `target` and `credentials-file` are set on every path, in main's finally. */
 function publish(r: LoginResult, ctx: CoreContext): void {
-  core.setOutput('target', r.target);
   core.setOutput('expires-at', r.expiresAt ?? '');
-  core.setOutput('credentials-file', r.storePath);
   core.setOutput('token', r.token);
   core.exportVariable('DEPLOY_LOGIN_CONFIG', ctx.storePath);
   for (const [k, v] of Object.entries(r.variables)) core.exportVariable(k, v);
 }
 
 /** A `deploy-login` on PATH for later steps, run by the same Node that runs this action. */
-async function putCliOnPath(ctx: CoreContext): Promise<string | undefined> {
+async function putCliOnPath(): Promise<string | undefined> {
   const entry = process.argv[1];
   if (!entry) return undefined;
-  const cli = path.resolve(path.dirname(entry), '..', 'cli', 'index.js');
-  const binDir = path.join(path.dirname(ctx.storePath), 'bin');
-  await fs.mkdir(binDir, { recursive: true, mode: 0o700 });
-  const sh = `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`;
-  await fs.writeFile(path.join(binDir, 'deploy-login'), sh, { mode: 0o755 });
-  if (process.platform === 'win32') {
-    await fs.writeFile(path.join(binDir, 'deploy-login.cmd'), `@"${process.execPath}" "${cli}" %*\r\n`);
-  }
+  const binDir = await writeLauncher(path.resolve(path.dirname(entry), '..', 'cli', 'index.js'), process.env);
   core.addPath(binDir);
   return binDir;
 }

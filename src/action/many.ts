@@ -2,7 +2,7 @@ import * as core from './runner.js';
 import { createContext, type CoreContext } from '../core/context.js';
 import { EXIT_CODES, invalidInput, mostSevere, type Outcome } from '../core/errors.js';
 import { loginMany as loginAll, parseConcurrency, parseTargetList, type TargetResult } from '../core/many.js';
-import { runDeploy, type RunResult } from '../core/run.js';
+import { requireCommand, runDeploy, type RunResult } from '../core/run.js';
 import { deployEnv } from '../core/session.js';
 import { allowsPlainHttp } from '../core/target.js';
 import { splitCommand } from './argv.js';
@@ -29,9 +29,15 @@ export interface ManyStep {
 /**
  * Several targets in one step (the `targets` input): every item validated first, logins in
  * parallel, each target's log printed as one group when it is done, then `run` once per
- * logged-in target, in list order. The step's exit code is the most severe outcome.
+ * logged-in target, in list order. The step's exit code is the most severe outcome. The `results`
+ * output goes to `onResults`: main sets it on every path, also when this throws.
  */
-export async function loginMany(inputs: ActionInputs, ctx: CoreContext, state: PostState): Promise<ManyStep> {
+export async function loginMany(
+  inputs: ActionInputs,
+  ctx: CoreContext,
+  state: PostState,
+  onResults: (results: object[]) => void,
+): Promise<ManyStep> {
   if (inputs.target.url?.trim()) {
     throw invalidInput(
       '`url` and `targets` cannot be used together: give each target its url inside `targets`.',
@@ -54,6 +60,8 @@ export async function loginMany(inputs: ActionInputs, ctx: CoreContext, state: P
   });
   if (items.some((i) => i.spec.method === 'oidc')) requireIdTokenPermission(env);
   const command = inputs.run ? splitCommand(inputs.run) : [];
+  // Before any login (see main.ts); `deploy-login` itself goes on PATH after the logins.
+  if (command[0] && command[0] !== 'deploy-login') requireCommand(command[0], env);
   const timeoutMs = parseTimeout(inputs.timeout);
   const secrets = ctx.secrets;
   const idToken = actionsIdToken(env);
@@ -107,22 +115,19 @@ export async function loginMany(inputs: ActionInputs, ctx: CoreContext, state: P
     }
   }
   const final = (r: TargetResult): Outcome => runs.get(r.target)?.outcome ?? r.outcome;
-  core.setOutput(
-    'results',
-    JSON.stringify(
-      results.map((r) => {
-        const run = runs.get(r.target);
-        return {
-          target: r.target,
-          outcome: final(r),
-          'exit-code': EXIT_CODES[final(r)],
-          'expires-at': r.expiresAt ?? '',
-          url: r.url,
-          ...(r.error ? { error: secrets.redact(r.error) } : {}),
-          ...(run ? { 'command-exit-code': run.commandExitCode } : {}),
-        };
-      }),
-    ),
+  onResults(
+    results.map((r) => {
+      const run = runs.get(r.target);
+      return {
+        target: r.target,
+        outcome: final(r),
+        'exit-code': EXIT_CODES[final(r)],
+        'expires-at': r.expiresAt ?? '',
+        url: r.url,
+        ...(r.error ? { error: secrets.redact(r.error) } : {}),
+        ...(run ? { 'command-exit-code': run.commandExitCode } : {}),
+      };
+    }),
   );
   if (command.length && inputs.githubDeployment) {
     const { recordDeployments } = await import('./deployments.js');
@@ -171,12 +176,12 @@ function printGroup(r: TargetResult, redact: (t: string) => string): void {
 
 /**
  * Outputs and variables for later steps. `target`, `token` and `expires-at` describe the current
- * target (the first in the list that logged in); `results` has every target.
+ * target (the first in the list that logged in); `results` (see onResults) has every target.
  */
 function publish(results: TargetResult[], ctx: CoreContext): void {
   const ok = results.filter((r) => r.outcome === 'success');
   const current = ok[0];
-  core.setOutput('credentials-file', ctx.storePath);
+  // `credentials-file` is set by main on every path.
   core.exportVariable('DEPLOY_LOGIN_CONFIG', ctx.storePath);
   if (!current) return;
   core.setOutput('target', current.target);

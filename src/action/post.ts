@@ -1,8 +1,8 @@
 import * as core from './runner.js';
-import { promises as fs } from 'node:fs';
 import { createContext } from '../core/context.js';
 import { toFailure } from '../core/errors.js';
 import { logout } from '../core/session.js';
+import { removeLauncher } from './launcher.js';
 import type { PostState } from './main.js';
 
 /** Undo what the main step wrote: tool files restored, store entries and the CLI shim removed. */
@@ -28,7 +28,12 @@ async function post(): Promise<void> {
         `deploy-login: logged out of ${r.removed.join(', ') || state.targets.join(', ')}; undid ${r.restoredFiles.length} file change(s).`,
       );
     }
-    if (state.binDir) await fs.rm(state.binDir, { recursive: true, force: true });
+    // Only the directory main created for the launcher: removeLauncher checks it is one.
+    if (state.binDir && !(await removeLauncher(state.binDir))) {
+      core.info(
+        `deploy-login: left ${state.binDir} alone: it is not a launcher directory this action created.`,
+      );
+    }
   } catch (err) {
     // A cleanup failure must not fail the job, but must be visible.
     core.warning(`deploy-login cleanup: ${toFailure(err).message}`);

@@ -108,7 +108,8 @@ export function parse(
     return parseStrict(argv, options, positionals);
   } catch (err) {
     if (!(err instanceof ArgError)) throw err;
-    throw invalidInput(`${command}: ${err.message}; see "deploy-login ${command} --help".`);
+    // The CLI prefixes every error with "deploy-login <command>:" already: say the command once.
+    throw invalidInput(`${err.message}; see "deploy-login ${command} --help".`);
   }
 }
 

@@ -3,7 +3,7 @@ import { DeployLoginError, EXIT_CODES, invalidInput } from '../core/errors.js';
 import { envVariables, shellQuote } from '../core/formats/env.js';
 import { login, type LoginResult } from '../core/login.js';
 import { withSpinEnvironment } from '../core/spin-env.js';
-import { compilePatterns, runDeploy } from '../core/run.js';
+import { compilePatterns, requireCommand, runDeploy } from '../core/run.js';
 import {
   deployEnv,
   listTargets,
@@ -14,8 +14,15 @@ import {
   useTarget,
 } from '../core/session.js';
 import { SecretRegistry } from '../core/redact.js';
-import { readStore, type StoredTarget } from '../core/store.js';
-import { allowsPlainHttp, resolveTarget, type Credentials, type InputLabel } from '../core/target.js';
+import { envTargetName, readStore, type StoredTarget } from '../core/store.js';
+import {
+  allowsPlainHttp,
+  parseBoolean,
+  resolveTarget,
+  validateTargetName,
+  type Credentials,
+  type InputLabel,
+} from '../core/target.js';
 import { kebabCase } from '../core/text.js';
 import {
   LOGIN_OPTIONS,
@@ -39,6 +46,9 @@ export interface Cli {
 }
 
 export function createCli(env = process.env, sinks?: Sinks): Cli {
+  // Read here, with the other environment settings, so "yes" is refused at start (exit 2) rather
+  // than quietly meaning false when an error comes to be printed.
+  parseBoolean(env.DEPLOY_LOGIN_DEBUG, 'DEPLOY_LOGIN_DEBUG', false);
   const secrets = new SecretRegistry();
   const io = createOutput(secrets, env, sinks);
   const ctx = createContext({
@@ -58,6 +68,16 @@ export const cliLabel: InputLabel = (key) => {
   };
   return flags[key] ?? `--${kebabCase(key)}`;
 };
+
+/**
+ * The target a command names, checked before anything is read, locked or sent: --target exactly as
+ * given (an empty or padded value is a script's unset variable, and must not become "default",
+ * whose credential login would overwrite), else DEPLOY_LOGIN_TARGET (see envTargetName).
+ */
+export function targetOption(v: Values, env: Cli['env']): string | undefined {
+  const flag = str(v.target);
+  return flag === undefined ? envTargetName(env) : validateTargetName(flag, '--target');
+}
 
 async function readCredentials(v: Values, env: Cli['env']): Promise<Credentials> {
   if (typeof v.password === 'string' || typeof v.token === 'string') {
@@ -90,7 +110,7 @@ export async function loginCommand(cli: Cli, argv: string[]): Promise<number> {
   // protocol fermyon: Spin's own variables (SPIN_AUTH_TOKEN, HIPPO_*, CLOUD_URL) fill what is still empty.
   const spin = withSpinEnvironment(
     {
-      target: str(v.target) ?? env.DEPLOY_LOGIN_TARGET,
+      target: targetOption(v, env),
       url: str(v.url) ?? env.DEPLOY_LOGIN_URL,
       // --get-device-code / --check-device-code imply the device method.
       method: str(v.method) ?? (deviceStep ? 'device' : undefined),
@@ -147,7 +167,10 @@ export function printLogin(cli: Cli, r: LoginResult, json: boolean): void {
 export async function logoutCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('logout', argv, { ...COMMON, all: { type: 'boolean' } });
   if (v.all && v.target) throw invalidInput('logout: use either --target or --all, not both.');
-  const r = await logout(cli.ctx, { target: str(v.target), all: v.all === true });
+  const r = await logout(cli.ctx, {
+    target: v.all ? undefined : targetOption(v, cli.env),
+    all: v.all === true,
+  });
   if (v.json) cli.io.out(JSON.stringify(r) + '\n');
   else if (r.removed.length === 0) cli.io.err('Nothing to log out of.\n');
   else
@@ -160,7 +183,7 @@ export async function logoutCommand(cli: Cli, argv: string[]): Promise<number> {
 export async function statusCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('status', argv, STATUS_OPTIONS);
   const minValid = seconds(str(v['min-valid']), '--min-valid', DEFAULT_MIN_VALID_SECONDS);
-  const s = await status(cli.ctx, str(v.target));
+  const s = await status(cli.ctx, targetOption(v, cli.env));
   let code = s.state === 'valid' ? 0 : EXIT_CODES['needs-login'];
   let problem = code === 0 ? undefined : needsLoginError(s).message;
   let verified: boolean | undefined;
@@ -224,7 +247,7 @@ function seconds(value: string | undefined, label: string, fallback: number): nu
 
 export async function tokenCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('token', argv, COMMON);
-  const { name, entry } = await usableCredential(cli.ctx, str(v.target));
+  const { name, entry } = await usableCredential(cli.ctx, targetOption(v, cli.env));
   if (entry.tokenInToolFileOnly) {
     throw invalidInput(
       `Target "${name}" logged in with a password that only its tool file holds (${entry.files.map((f) => f.path).join(', ')}); there is no token to print.`,
@@ -237,7 +260,7 @@ export async function tokenCommand(cli: Cli, argv: string[]): Promise<number> {
 
 export async function envCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('env', argv, COMMON);
-  const { name, entry } = await usableCredential(cli.ctx, str(v.target));
+  const { name, entry } = await usableCredential(cli.ctx, targetOption(v, cli.env));
   const vars: Record<string, string> = {
     DEPLOY_LOGIN_CONFIG: cli.ctx.storePath,
     ...envVariables({
@@ -320,18 +343,23 @@ export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
     return n;
   });
   const patterns = compilePatterns(list(v['needs-login-pattern']));
-  const target = str(v.target);
+  const target = targetOption(v, cli.env);
   const json = v.json === true;
 
+  // The credential first, as the contract orders it (missing or expired: 3, whatever the command);
+  // but a command that cannot start is found before a refresh or --relogin is spent on it.
+  const commandRuns = () => requireCommand(command[0]!, cli.env);
   let cred: { name: string; entry: StoredTarget };
   let loggedInAgain = false;
   try {
-    cred = await usableCredential(cli.ctx, target);
+    cred = await usableCredential(cli.ctx, target, { beforeRefresh: commandRuns });
   } catch (err) {
     if (!v.relogin || !(err instanceof DeployLoginError) || err.outcome !== 'needs-login') throw err;
+    commandRuns();
     cred = await relogin(cli, target, err);
     loggedInAgain = true;
   }
+  commandRuns();
   const attempt = (entry: typeof cred.entry) =>
     runDeploy({
       command,

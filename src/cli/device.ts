@@ -108,8 +108,12 @@ async function codeStep(
       return 0;
     }
     if (answer.status === 'slow_down') {
-      // RFC 8628 §3.5: the caller must add 5 s to its polling interval from now on.
-      print({ status: 'waiting', slowDown: true });
+      // RFC 8628 §3.5: the caller must add 5 s to its polling interval from now on. The answer on
+      // stdout stays the contract's exact {"status":"waiting"}; the advice goes to stderr.
+      cli.io.err(
+        'deploy-login login: the server asked to poll more slowly (slow_down): add 5 s to the interval between checks from now on.\n',
+      );
+      print({ status: 'waiting' });
       return 0;
     }
     const r = await saveGrant(spec, answer.grant, cli.ctx);

@@ -1,8 +1,8 @@
 import { needsLogin } from '../core/errors.js';
 import { describe, needsLoginError, refresh } from '../core/session.js';
 import { pickTargetName, readStore } from '../core/store.js';
-import { COMMON, parse, str } from './args.js';
-import type { Cli } from './commands.js';
+import { COMMON, parse } from './args.js';
+import { targetOption, type Cli } from './commands.js';
 import { paint } from './io.js';
 import { environmentCredentials } from './relogin.js';
 
@@ -13,8 +13,9 @@ import { environmentCredentials } from './relogin.js';
  */
 export async function refreshCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('refresh', argv, COMMON);
+  const explicit = targetOption(v, cli.env);
   const data = await readStore(cli.ctx.storePath);
-  const name = pickTargetName(str(v.target), cli.env, data);
+  const name = pickTargetName(explicit, cli.env, data);
   const entry = data.targets[name];
   if (!entry) throw needsLoginError(describe(name, entry, data, cli.ctx.now()));
   if (!entry.refreshToken) {

@@ -43,6 +43,64 @@ export async function ensureDir(dir: string): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
 }
 
+/**
+ * ensureDir that also says which directories it made (outermost first), so that undoing a write
+ * can take them away again: a login into an empty HOME must not leave ~/.docker behind. Each is
+ * made on its own, so one another process made meanwhile (EEXIST) is not counted as ours.
+ */
+export async function makeDirs(dir: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const st = await fs.lstat(d).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      if (err.code === 'ENOTDIR')
+        throw invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
+      throw err;
+    });
+    if (st || path.dirname(d) === d) break;
+    missing.unshift(d);
+  }
+  if (missing.length === 0) {
+    await ensureDir(dir);
+    return [];
+  }
+  const made: string[] = [];
+  for (const d of missing) {
+    try {
+      await fs.mkdir(d, { mode: DIR_MODE });
+      made.push(d);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      await removeEmptyDirs(made);
+      if (code === 'ENOTDIR')
+        throw invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
+      throw err;
+    }
+  }
+  await ensureDir(dir);
+  return made;
+}
+
+/**
+ * Remove directories that makeDirs made, innermost first, while they are empty: one that holds
+ * anything (someone else's file) stops the walk, since its parents cannot be empty either.
+ */
+export async function removeEmptyDirs(dirs: readonly string[] | undefined): Promise<void> {
+  for (const d of [...(dirs ?? [])].reverse()) {
+    const st = await fs.lstat(d).catch(() => undefined);
+    if (!st) continue;
+    if (!st.isDirectory()) return;
+    if (
+      !(await fs.rmdir(d).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
+  }
+}
+
 export async function readIfExists(file: string): Promise<string | undefined> {
   try {
     return await fs.readFile(file, 'utf8');
@@ -81,7 +139,7 @@ async function onFile<T>(file: string, verb: string, work: () => Promise<T>): Pr
   }
 }
 
-async function refuseSymlink(file: string): Promise<void> {
+export async function refuseSymlink(file: string): Promise<void> {
   const st = await fs.lstat(file).catch(() => undefined);
   if (st?.isSymbolicLink()) {
     throw invalidInput(

@@ -66,6 +66,7 @@ export const localfs = {
     (p: string, opts: { bigint: true }): Promise<fsSync.BigIntStats>;
   },
   mkdir: (p: string, opts: fsSync.MakeDirectoryOptions) => run(() => void fsSync.mkdirSync(p, opts)),
+  rmdir: (p: string) => run(() => fsSync.rmdirSync(p)),
   readFile: (p: string, encoding: BufferEncoding) => run(() => fsSync.readFileSync(p, encoding)),
   writeFile: (p: string, data: string, opts: fsSync.WriteFileOptions) =>
     run(() => fsSync.writeFileSync(p, data, opts)),

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { isoTime } from './time.js';
 import { invalidInput } from './errors.js';
+import { makeDirs, removeEmptyDirs } from './fsutil.js';
 import type { CoreContext } from './context.js';
 import { clockWarnings } from './jwt.js';
 import { protocolDeps, storeDir } from './context.js';
@@ -7,6 +9,7 @@ import { writerFor } from './formats/index.js';
 import { protocolFor } from './protocols/index.js';
 import type { Grant } from './protocols/types.js';
 import { updateStore, type FileJournal, type StoredTarget } from './store.js';
+import { guardStoreDir } from './store-dir.js';
 import type { Credentials, TargetSpec } from './target.js';
 import { ownerOf, rollbackWrite, writeToolFile, type FormatContext } from './toolfiles.js';
 
@@ -24,11 +27,12 @@ export interface LoginResult {
   storePath: string;
 }
 
-/** Refuse formats we cannot write before anything is sent. */
+/** Refuse formats we cannot write, and what they could not hold, before anything is sent. */
 export function checkFormats(spec: TargetSpec, label = 'format'): void {
   for (const f of spec.formats) {
-    if (!writerFor(f))
-      throw invalidInput(`${label} "${f}" is not available in this version of deploy-login.`);
+    const writer = writerFor(f);
+    if (!writer) throw invalidInput(`${label} "${f}" is not available in this version of deploy-login.`);
+    writer.check?.(spec);
   }
 }
 
@@ -82,6 +86,9 @@ export interface PendingGrant {
 
 export type SaveOutcome = LoginResult | { error: unknown };
 
+/** Thrown out of the store update to leave the store untouched when every grant failed to save. */
+const NOTHING_SAVED = new Error('nothing to save');
+
 /**
  * Write several grants under one hold of the store's lock and with one store write: a step that
  * logs in to 50 targets reads, writes and fsyncs the store once per batch, not 50 times.
@@ -95,6 +102,8 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
     for (const w of clockWarnings(grant.token, grant.expiresAt, ctx.now())) ctx.warn(w);
   const outcomes: SaveOutcome[] = items.map(() => ({ error: new Error('not saved') }));
   const done: Array<Array<() => Promise<void>>> = [];
+  // A first login that fails after the exchange must not leave an empty store (nor its directory).
+  const storeDirs = await makeDirs(path.dirname(storeCtx.storePath));
   try {
     await updateStore(
       storeCtx.storePath,
@@ -118,12 +127,24 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
           }),
         );
         const first = items.find((_, i) => !('error' in outcomes[i]!));
-        if (first && (!data.current || !data.targets[data.current])) data.current = first.spec.name;
+        // Nothing to record: the store stays as it was (or absent), not rewritten.
+        if (!first) throw NOTHING_SAVED;
+        if (!data.current || !data.targets[data.current]) data.current = first.spec.name;
       },
-      { replaceCorrupt: storeCtx.warn, only: () => items.map((item) => item.spec.name), sparse: true },
+      {
+        replaceCorrupt: storeCtx.warn,
+        guardDir: () => guardStoreDir(storeCtx),
+        only: () => items.map((item) => item.spec.name),
+        sparse: true,
+      },
     );
   } catch (err) {
+    if (err === NOTHING_SAVED) {
+      await removeEmptyDirs(storeDirs);
+      return outcomes;
+    }
     for (const undo of done) for (const step of undo.reverse()) await step().catch(() => undefined);
+    await removeEmptyDirs(storeDirs);
     return items.map(() => ({ error: err }));
   }
   return outcomes;

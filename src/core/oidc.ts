@@ -81,12 +81,13 @@ export function detectOidcSource(env: Env, opts: OidcOptions): OidcSourceName | 
   if (opts.idTokenFile) return 'file';
   if (opts.idTokenEnv && env[idTokenVar]) return env.GITLAB_CI ? 'gitlab' : 'env';
   if (env.ACTIONS_ID_TOKEN_REQUEST_URL) return 'github';
-  if (env[idTokenVar] && env.GITLAB_CI) return 'gitlab';
+  // The contract's second place is GitLab's `id_tokens` variable (DEPLOY_LOGIN_ID_TOKEN by
+  // default), whether or not GITLAB_CI says where we are: a job that set it means it.
+  if (env[idTokenVar]) return env.GITLAB_CI ? 'gitlab' : 'env';
   if (env.CIRCLE_OIDC_TOKEN_V2 || env.CIRCLE_OIDC_TOKEN) return 'circleci';
   if (env.BITBUCKET_STEP_OIDC_TOKEN) return 'bitbucket';
   if (env.BUILDKITE === 'true' || env.BUILDKITE_AGENT_ACCESS_TOKEN) return 'buildkite';
   if (env.SYSTEM_OIDCREQUESTURI) return 'azure';
-  if (env[idTokenVar]) return 'env';
   if (env.GITHUB_ACTIONS === 'true') return 'github';
   // A variable the user named, though empty: the error then names it.
   if (opts.idTokenEnv) return env.GITLAB_CI ? 'gitlab' : 'env';

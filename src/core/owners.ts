@@ -39,15 +39,24 @@ export interface Ledger {
   keys: Record<string, OwnerRecord[]>;
 }
 
+/**
+ * `.<file>.deploy-login`: not ending in `.json`, because some tools treat every *.json file in
+ * their directory as theirs (`spin cloud login --list` lists each one in fermyon/ as an
+ * environment). Versions before this one named it `.<file>.deploy-login.json` (legacyLedgerPath):
+ * it is still read, and removed when the ledger is next written.
+ */
 export function ledgerPath(file: string): string {
   const base = path.basename(file);
-  const name = base.startsWith('.') ? `${base}.deploy-login.json` : `.${base}.deploy-login.json`;
+  const name = base.startsWith('.') ? `${base}.deploy-login` : `.${base}.deploy-login`;
   return path.join(path.dirname(file), name);
 }
+export const legacyLedgerPath = (file: string): string => `${ledgerPath(file)}.json`;
 
 /** An unreadable ledger is treated as empty: the store journals still allow a plain undo. */
 export async function readLedger(file: string): Promise<Ledger> {
-  const text = await readIfExists(ledgerPath(file)).catch(() => undefined);
+  const text =
+    (await readIfExists(ledgerPath(file)).catch(() => undefined)) ??
+    (await readIfExists(legacyLedgerPath(file)).catch(() => undefined));
   const parsed = text === undefined ? undefined : parseJsonSafely(text);
   const v = parsed?.ok ? (parsed.value as Partial<Ledger> | null) : undefined;
   if (!v || v.version !== 1 || typeof v.keys !== 'object' || v.keys === null || Array.isArray(v.keys)) {
@@ -72,10 +81,12 @@ export async function writeLedger(file: string, ledger: Ledger): Promise<void> {
   const at = ledgerPath(file);
   if (Object.keys(ledger.keys).length === 0) {
     await removeFile(at).catch(() => undefined);
-    return;
+  } else {
+    // Not fsynced: after a power cut a lost ledger only means undo falls back to the store's journal.
+    await writeFileAtomic(at, JSON.stringify(ledger) + '\n', undefined, { durable: false });
   }
-  // Not fsynced: after a power cut a lost ledger only means undo falls back to the store's journal.
-  await writeFileAtomic(at, JSON.stringify(ledger) + '\n', undefined, { durable: false });
+  // The old name's file, read above when the new one was missing, is superseded now.
+  await removeFile(legacyLedgerPath(file)).catch(() => undefined);
 }
 
 export const isEmptyLedger = (l: Ledger): boolean => Object.keys(l.keys).length === 0;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { invalidInput } from './errors.js';
 import type { Env } from './store.js';
@@ -147,6 +148,44 @@ export function childEnvironment(env: Env, extra: Record<string, string> = {}): 
 }
 
 /**
+ * Check that `cmd` is a command spawn will start, before anything is sent: a login followed by
+ * "command not found" would have stored a credential (and sent requests) for nothing. A name is
+ * looked up on the PATH the child gets, as spawn does; a path (it has a separator) must be an
+ * executable file, relative to `cwd`.
+ */
+export function requireCommand(cmd: string, env: Env, cwd: string = process.cwd()): void {
+  const win = process.platform === 'win32';
+  if (win ? /[\\/]/.test(cmd) : cmd.includes('/')) {
+    if (!isExecutableFile(path.resolve(cwd, cmd), win)) {
+      throw invalidInput(`run: "${cmd}" is not an executable file.`);
+    }
+    return;
+  }
+  // Windows variables are case-insensitive (Path, PATH); a copied env object is not.
+  const pathKey = win ? (Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH') : 'PATH';
+  // No PATH at all: spawn (libuv) falls back to the system default, so do the same.
+  const dirs = (env[pathKey] ?? (win ? '' : '/usr/bin:/bin')).split(path.delimiter);
+  const exts = win ? ['', ...(env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean)] : [''];
+  for (const dir of dirs) {
+    // An empty entry means the current directory, as in execvp.
+    const base = path.resolve(cwd, dir || '.');
+    if (exts.some((ext) => isExecutableFile(path.join(base, cmd + ext), win))) return;
+  }
+  throw invalidInput(`run: the command "${cmd}" was not found on PATH.`);
+}
+
+/** A regular file (after symlinks) we may execute; Windows has no execute bit to check. */
+function isExecutableFile(file: string, win: boolean): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    if (!win) accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Run the deploy without a shell, stdin closed, in its own session and process group (so it
  * cannot open a terminal to prompt on, and a timeout or Ctrl-C stops all of it), output streamed
  * live, and classify the result.
@@ -154,6 +193,7 @@ export function childEnvironment(env: Env, extra: Record<string, string> = {}): 
 export async function runDeploy(opts: RunOptions): Promise<RunResult> {
   const [cmd, ...args] = opts.command;
   if (!cmd) throw invalidInput('run needs a command after "--", e.g. deploy-login run -- spin deploy.');
+  requireCommand(cmd, opts.env, opts.cwd);
   const patterns = [...(opts.needsLoginPatterns ?? []), ...NEEDS_LOGIN_PATTERNS];
   const redact = opts.redact ?? ((t: string) => t);
   const started = Date.now();

@@ -1,11 +1,13 @@
 import { protocolDeps, type CoreContext } from './context.js';
 import { invalidInput, needsLogin } from './errors.js';
 import { writerFor } from './formats/index.js';
+import { removeEmptyDirs } from './fsutil.js';
 import { isExpired } from './jwt.js';
 import { protocolFor } from './protocols/index.js';
 import { pickTargetName, readStore, updateStore, type StoreData, type StoredTarget } from './store.js';
 import { printable, type Credentials, type TargetSpec } from './target.js';
 import { ownerOf, undoToolFile } from './toolfiles.js';
+import { guardStoreDir } from './store-dir.js';
 
 export type CredentialState = 'valid' | 'expired' | 'missing';
 
@@ -77,7 +79,7 @@ export async function useTarget(ctx: CoreContext, name: string): Promise<void> {
       }
       data.current = name;
     },
-    { only: () => name, sparse: true },
+    { only: () => name, sparse: true, guardDir: () => guardStoreDir(ctx) },
   );
 }
 
@@ -105,7 +107,7 @@ export function specOf(name: string, e: StoredTarget): TargetSpec {
 export async function usableCredential(
   ctx: CoreContext,
   explicit: string | undefined,
-  opts: { refresh?: boolean; creds?: Credentials } = {},
+  opts: { refresh?: boolean; creds?: Credentials; beforeRefresh?: () => void } = {},
 ): Promise<{ name: string; entry: StoredTarget }> {
   const data = await readStore(ctx.storePath, (d) => pickTargetName(explicit, ctx.env, d));
   const name = pickTargetName(explicit, ctx.env, data);
@@ -113,6 +115,8 @@ export async function usableCredential(
   const s = describe(name, entry, data, ctx.now());
   if (entry && s.state === 'valid') return { name, entry };
   if (entry && entry.refreshToken && opts.refresh !== false) {
+    // The caller's last check before anything is sent (e.g. that `run`'s command exists).
+    opts.beforeRefresh?.();
     const refreshed = await refresh(ctx, name, entry, opts.creds ?? {});
     return { name, entry: refreshed };
   }
@@ -178,6 +182,7 @@ export async function logout(
         : which.targets
           ? [...which.targets].reverse()
           : [pickTargetName(which.target, ctx.env, data)];
+      const madeDirs: Array<string[] | undefined> = [];
       for (const name of names) {
         const entry = data.targets[name];
         if (!entry) continue;
@@ -186,11 +191,15 @@ export async function logout(
           if (writer) {
             await undoToolFile(writer, j, ownerOf(ctx.storePath, name));
             result.restoredFiles.push(j.path);
+            madeDirs.push(j.dirs);
           }
         }
         delete data.targets[name];
         result.removed.push(name);
       }
+      // Targets logged in together share the directories one of them made (fermyon/ holds each
+      // target's file): once all are undone, that one's directories are tried again.
+      for (const dirs of madeDirs) await removeEmptyDirs(dirs);
       if (data.current && !data.targets[data.current]) {
         const first = Object.keys(data.targets)[0];
         if (first) data.current = first;
@@ -199,6 +208,7 @@ export async function logout(
     },
     {
       removeWhenEmpty: true,
+      guardDir: () => guardStoreDir(ctx),
       // One target's logout checks and changes that entry only; --all checks every entry.
       only: which.all ? undefined : (data) => which.targets ?? pickTargetName(which.target, ctx.env, data),
     },

@@ -46,11 +46,16 @@ function entryProblem(name: string, raw: unknown): string | undefined {
   if (e.tokenInToolFileOnly !== undefined && typeof e.tokenInToolFileOnly !== 'boolean')
     return `${t} has a "tokenInToolFileOnly" that is not true or false`;
   if (!isHttpUrl(e.url)) return `${t} has no valid "url"`;
+  // The contract's store shape names url, token, expiresAt, refreshToken and insecure only: an
+  // entry written by hand to that shape is a stored token for an oauth2 target (what
+  // `login --method token` stores). Only a missing field is filled in; a wrong one is refused.
+  if (e.protocol === undefined) e.protocol = 'oauth2';
+  if (e.method === undefined) e.method = 'token';
   if (!(PROTOCOLS as readonly unknown[]).includes(e.protocol)) return `${t} has no valid "protocol"`;
   if (e.method === 'auto' || !(METHODS as readonly unknown[]).includes(e.method))
     return `${t} has no valid "method"`;
-  if (e.insecure !== undefined && typeof e.insecure !== 'boolean')
-    return `${t}: "insecure" is not true or false`;
+  if (e.insecure === undefined) e.insecure = false;
+  if (typeof e.insecure !== 'boolean') return `${t}: "insecure" is not true or false`;
   for (const key of ['refreshToken', 'username', 'audience', 'clientId', 'scope', 'loggedInAt']) {
     if (e[key] !== undefined && typeof e[key] !== 'string') return `${t}: "${key}" is not a string`;
   }
@@ -90,6 +95,10 @@ function isJournal(j: unknown): boolean {
     stringOrNull(f.original) &&
     (f.shared === undefined || typeof f.shared === 'boolean') &&
     (f.entryHash === undefined || typeof f.entryHash === 'string') &&
+    (f.mode === undefined ||
+      (Number.isInteger(f.mode) && (f.mode as number) >= 0 && (f.mode as number) <= 0o777)) &&
+    (f.dirs === undefined ||
+      (Array.isArray(f.dirs) && f.dirs.every((d) => typeof d === 'string' && path.isAbsolute(d)))) &&
     (exportVar === undefined ||
       (!!exportVar && typeof exportVar.name === 'string' && typeof exportVar.value === 'string'))
   );

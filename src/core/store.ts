@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { localfs as fs } from './localfs.js';
 import { invalidInput } from './errors.js';
-import { removeFile, withFileLock, writeFileAtomic } from './fsutil.js';
+import { refuseSymlink, removeFile, withFileLock, writeFileAtomic } from './fsutil.js';
 import { parseJsonSafely } from './redact.js';
 import { storedTargetsProblem } from './store-check.js';
 import { readStoreText, sealStore, unsealStore } from './store-seal.js';
 import { readHead, readMember, serializeStoreText, spliceStoreText } from './store-text.js';
-import type { Format, Method, ProtocolName } from './target.js';
+import { validateTargetName, type Format, type Method, type ProtocolName } from './target.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -35,6 +35,10 @@ export interface FileJournal {
   entryHash?: string;
   /** The tool's variable we exported because the file is not at its default path. */
   exportVar?: { name: string; value: string };
+  /** The permission bits `original` had: restored with its bytes (absent in older journals: 0600). */
+  mode?: number;
+  /** Directories the write created (outermost first): removed at undo if they are empty by then. */
+  dirs?: string[];
 }
 
 export interface StoredTarget {
@@ -181,6 +185,8 @@ export interface UpdateOptions {
   sparse?: boolean;
   /** A store the update leaves without targets is removed (with its seal) rather than written. */
   removeWhenEmpty?: boolean;
+  /** Checks the store's directory right before the store is written (store-dir.ts). */
+  guardDir?: () => Promise<void>;
 }
 
 /**
@@ -205,6 +211,11 @@ export async function updateStore<T>(
         stored === undefined ? emptyStore() : parseStore(stored.text.toString('utf8'), file, opts.only);
     } catch (err) {
       if (!opts.replaceCorrupt) throw err;
+      // Only a regular file is ever moved aside. A symlink is refused as every store write refuses
+      // it (moving it would replace the user's link, and whatever it points at, by our store);
+      // anything else that is not a file is reported as it is.
+      await refuseSymlink(file);
+      if (!(await fs.lstat(file).catch(() => undefined))?.isFile()) throw err;
       const backup = `${file}.corrupt-${Date.now()}`;
       await fs.rename(file, backup).catch(() => undefined);
       opts.replaceCorrupt(
@@ -220,6 +231,7 @@ export async function updateStore<T>(
       await unsealStore(file);
       return result;
     }
+    await opts.guardDir?.();
     await writeFileAtomic(
       file,
       sealed && names ? spliceStoreText(stored!.text, layout(data), names) : serializeStore(data),
@@ -229,7 +241,22 @@ export async function updateStore<T>(
   });
 }
 
-/** The target a command acts on: --target, then DEPLOY_LOGIN_TARGET, then the store's current, then "default". */
+/**
+ * DEPLOY_LOGIN_TARGET, read like the other DEPLOY_LOGIN_* fallbacks: trimmed, and empty (a CI
+ * variable set to nothing) means unset. Any other value must be a valid name: a bad one would
+ * otherwise be looked up, found missing and reported as "needs login" (exit 3) for a typo.
+ */
+export function envTargetName(env: Env): string | undefined {
+  const name = env.DEPLOY_LOGIN_TARGET?.trim();
+  return name ? validateTargetName(name, 'DEPLOY_LOGIN_TARGET') : undefined;
+}
+
+/**
+ * The target a command acts on: the one given, then DEPLOY_LOGIN_TARGET, then the store's current,
+ * then "default". A name given is used exactly as given: an empty one is a caller's unset
+ * variable, not a request for "default" (which it would silently act on, or overwrite).
+ */
 export function pickTargetName(explicit: string | undefined, env: Env, data: StoreData): string {
-  return explicit || env.DEPLOY_LOGIN_TARGET || data.current || 'default';
+  if (explicit !== undefined) return validateTargetName(explicit, 'target');
+  return envTargetName(env) ?? (data.current || 'default');
 }

@@ -186,7 +186,7 @@ export function resolveTarget(input: TargetInput, creds: Credentials, ctx: Resol
     if (!creds.password)
       throw invalidInput(`${label('password')} is required with method "password": pass it from a secret.`);
   }
-  if (method === 'token' && !creds.token) {
+  if (method === 'token' && !creds.token?.trim()) {
     throw invalidInput(`${label('token')} is required with method "token": pass it from a secret.`);
   }
   const tokenEndpoint = input.tokenEndpoint?.trim()

@@ -15,7 +15,7 @@ import { HttpClient, httpOptionsFromEnv } from '../core/http.js';
 import { login as coreLogin, type LoginResult } from '../core/login.js';
 import type { OidcOptions } from '../core/oidc.js';
 import type { JsonLoginInput } from '../core/protocols/json-config.js';
-import { runDeploy, type RunResult } from '../core/run.js';
+import { requireCommand, runDeploy, type RunResult } from '../core/run.js';
 import {
   deployEnv,
   logout as coreLogout,
@@ -158,6 +158,8 @@ export interface RunOptions extends Options {
  */
 export async function run(command: string[], opts: RunOptions = {}): Promise<RunResult> {
   const ctx = contextOf(opts);
+  // Before the credential: a refresh must not be spent on a command that cannot start.
+  if (command[0]) requireCommand(command[0], ctx.env, opts.cwd);
   const { name, entry } = await usableCredential(ctx, opts.target);
   ctx.secrets.add(entry.token);
   return runDeploy({

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { invalidInput } from '../errors.js';
 import { parseJsonSafely } from '../redact.js';
-import type { FormatContext, FormatWriter } from '../toolfiles.js';
+import { UnparseableToolFile, type FormatContext, type FormatWriter } from '../toolfiles.js';
 import { loginUser, optionString } from './common.js';
 
 /** Docker Hub is keyed by its legacy index URL in config.json, whatever name the user gave it. */
@@ -32,8 +32,9 @@ function parseConfig(text: string | undefined, file: string): Json {
   if (text === undefined || text.trim() === '') return {};
   const parsed = parseJsonSafely(text);
   if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-    throw invalidInput(
+    throw new UnparseableToolFile(
       `The Docker config ${file} is not a JSON object: fix it or delete it, then log in again.`,
+      'it is not a JSON object',
     );
   }
   const config = parsed.value as Json;
@@ -41,8 +42,9 @@ function parseConfig(text: string | undefined, file: string): Json {
     config.auths !== undefined &&
     (typeof config.auths !== 'object' || Array.isArray(config.auths) || !config.auths)
   ) {
-    throw invalidInput(
+    throw new UnparseableToolFile(
       `The Docker config ${file} has an "auths" that is not an object: fix it or delete it.`,
+      'its "auths" is not an object',
     );
   }
   return config;
@@ -66,23 +68,21 @@ export const dockerWriter: FormatWriter = {
   locate(ctx) {
     const dir = ctx.env.DOCKER_CONFIG;
     if (dir) {
-      return {
-        path: path.join(path.resolve(dir), 'config.json'),
-        exportVar: { name: 'DOCKER_CONFIG', value: dir },
-      };
+      // Exported absolute: later steps may run in another directory than the one it was written from.
+      const abs = path.resolve(dir);
+      return { path: path.join(abs, 'config.json'), exportVar: { name: 'DOCKER_CONFIG', value: abs } };
     }
     return { path: path.join(ctx.home, '.docker', 'config.json') };
+  },
+  check(target) {
+    dockerRegistryKey({ target });
+    registryUser(target);
   },
   upsert(existing, ctx) {
     const file = dockerWriter.locate(ctx).path;
     const config = parseConfig(existing, file);
     const key = dockerRegistryKey(ctx);
-    const user = loginUser(ctx, 'docker');
-    if (user.includes(':')) {
-      throw invalidInput(
-        `The username "${user.slice(0, 40)}" contains ":", which a registry login cannot carry.`,
-      );
-    }
+    const user = registryUser(ctx);
     const auths = (config.auths ?? {}) as Json;
     const previous = entryOf(config, key);
     auths[key] = ctx.identityToken
@@ -105,6 +105,16 @@ export const dockerWriter: FormatWriter = {
     return { content: serialize(config, existing), empty };
   },
 };
+
+function registryUser(ctx: Pick<FormatContext, 'username'>): string {
+  const user = loginUser(ctx, 'docker');
+  if (user.includes(':')) {
+    throw invalidInput(
+      `The username "${user.slice(0, 40)}" contains ":", which a registry login cannot carry.`,
+    );
+  }
+  return user;
+}
 
 /** `auths[key]` serialized (the form upsert reports as previousEntry), null when absent. */
 function entryOf(config: Json, key: string): string | null {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { invalidInput } from '../errors.js';
 import type { FormatContext, FormatWriter } from '../toolfiles.js';
 import { envSuffix } from './paths.js';
 
@@ -19,9 +20,35 @@ export function envVariables(ctx: FormatContext): Record<string, string> {
   return vars;
 }
 
-/** Single-quote for POSIX shells and dotenv readers alike. */
+/** Single-quote for POSIX shells (`export` lines); a dotenv file needs dotenvValue. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A value that dotenv readers (Node's --env-file, the dotenv package, docker compose) and POSIX
+ * shells (`set -a; . file`) all read back exactly. Dotenv has no escape for a quote inside single
+ * quotes (the shell's `'\''` reads as a value cut short), so: single quotes; a value holding `'`
+ * goes in double quotes when nothing in it means something there (`"` `\` `$` and backquote).
+ * Anything else (and a line break) has no such spelling: undefined.
+ */
+export function dotenvValue(value: string): string | undefined {
+  if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return undefined;
+  if (!value.includes("'")) return `'${value}'`;
+  if (!/["\\$`]/.test(value)) return `"${value}"`;
+  return undefined;
+}
+
+function dotenvLine(name: string, value: string): string {
+  const quoted = dotenvValue(value);
+  if (quoted === undefined) {
+    // Never the value in the message: it may be the token.
+    const what = /TOKEN$/.test(name) ? 'token' : /URL$/.test(name) ? 'target URL' : 'target name';
+    throw invalidInput(
+      `The ${what} holds characters a dotenv file cannot carry safely (a line break, or ' together with " \\ $ or \`): leave env out of the formats and use "deploy-login env" or "deploy-login token" instead.`,
+    );
+  }
+  return `${name}=${quoted}`;
 }
 
 /** A dotenv file per target beside the store: `<store dir>/<target>.env`. */
@@ -30,9 +57,14 @@ export const envWriter: FormatWriter = {
   locate(ctx) {
     return { path: path.join(ctx.storeDir, `${ctx.target.name}.env`) };
   },
+  check(target) {
+    // The token comes later; the URL and name are known now and refused before anything is sent.
+    dotenvLine('DEPLOY_LOGIN_URL', target.url);
+    dotenvLine('DEPLOY_LOGIN_TARGET', target.name);
+  },
   upsert(existing, ctx) {
     const body = Object.entries(envVariables(ctx))
-      .map(([k, v]) => `${k}=${shellQuote(v)}`)
+      .map(([k, v]) => dotenvLine(k, v))
       .join('\n');
     return { content: body + '\n', key: ctx.target.name, previousEntry: existing ?? null };
   },

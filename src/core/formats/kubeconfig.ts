@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as Yaml from 'yaml';
 import { invalidInput } from '../errors.js';
-import type { FormatContext, FormatWriter } from '../toolfiles.js';
+import { UnparseableToolFile, type FormatContext, type FormatWriter } from '../toolfiles.js';
 import { optionString } from './common.js';
 
 // The YAML parser is only needed by this format: load it on first use, not at CLI start-up.
@@ -32,9 +32,13 @@ export function kubeNames(target: string): Record<ListName, string> {
 
 /** The first KUBECONFIG entry (kubectl writes new entries there too), else ~/.kube/config. */
 function kubeconfigPath(ctx: FormatContext): { path: string; exportVar?: { name: string; value: string } } {
-  const list = (ctx.env.KUBECONFIG ?? '').split(ctx.platform === 'win32' ? ';' : ':').filter(Boolean);
-  if (list[0])
-    return { path: path.resolve(list[0]), exportVar: { name: 'KUBECONFIG', value: ctx.env.KUBECONFIG! } };
+  const sep = ctx.platform === 'win32' ? ';' : ':';
+  // Every entry exported absolute: later steps may run in another directory than this one.
+  const list = (ctx.env.KUBECONFIG ?? '')
+    .split(sep)
+    .filter(Boolean)
+    .map((p) => path.resolve(p));
+  if (list[0]) return { path: list[0], exportVar: { name: 'KUBECONFIG', value: list.join(sep) } };
   return { path: path.join(ctx.home, '.kube', 'config') };
 }
 
@@ -72,13 +76,18 @@ function parse(existing: string | undefined, file: string): Yaml.Document {
   }
   const doc = parseDocument(existing);
   if (doc.errors.length) {
-    throw invalidInput(
-      `The kubeconfig ${file} is not valid YAML (line ${doc.errors[0]!.linePos?.[0]?.line ?? '?'}): fix it or delete it, then log in again.`,
+    const why = `it is not valid YAML (line ${doc.errors[0]!.linePos?.[0]?.line ?? '?'})`;
+    throw new UnparseableToolFile(
+      `The kubeconfig ${file} ${why.slice(3)}: fix it or delete it, then log in again.`,
+      why,
     );
   }
   if (doc.contents === null) doc.contents = doc.createNode({}) as never;
   if (!Y().isMap(doc.contents))
-    throw invalidInput(`The kubeconfig ${file} is not a YAML mapping: fix it or delete it.`);
+    throw new UnparseableToolFile(
+      `The kubeconfig ${file} is not a YAML mapping: fix it or delete it.`,
+      'it is not a YAML mapping',
+    );
   return doc;
 }
 
@@ -91,7 +100,10 @@ function list(doc: Yaml.Document, name: ListName, file: string): Yaml.YAMLSeq {
     return seq;
   }
   if (!Y().isSeq(node))
-    throw invalidInput(`The kubeconfig ${file} has a "${name}" that is not a list: fix it.`);
+    throw new UnparseableToolFile(
+      `The kubeconfig ${file} has a "${name}" that is not a list: fix it.`,
+      `its "${name}" is not a list`,
+    );
   // `contexts: []` would grow into a one-line flow list: write items as kubectl does, one per block.
   if (node.flow && node.items.length === 0) node.flow = false;
   return node;
@@ -162,6 +174,9 @@ export const kubeconfigWriter: FormatWriter = {
   },
   locate(ctx) {
     return kubeconfigPath(ctx);
+  },
+  check(target) {
+    if (!target.insecure) kubeCaData(target.options);
   },
   upsert(existing, ctx) {
     const file = kubeconfigPath(ctx).path;

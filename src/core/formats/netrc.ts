@@ -132,9 +132,15 @@ export const netrcWriter: FormatWriter = {
   format: 'netrc',
   locate(ctx) {
     if (ctx.env.NETRC) {
-      return { path: path.resolve(ctx.env.NETRC), exportVar: { name: 'NETRC', value: ctx.env.NETRC } };
+      // Exported absolute: later steps may run in another directory than this one.
+      const abs = path.resolve(ctx.env.NETRC);
+      return { path: abs, exportVar: { name: 'NETRC', value: abs } };
     }
     return { path: path.join(ctx.home, ctx.platform === 'win32' ? '_netrc' : '.netrc') };
+  },
+  check(target) {
+    netrcMachine({ target });
+    requireBareWord(loginUser(target, 'netrc'), 'username', 'a netrc file');
   },
   upsert(existing, ctx) {
     const machine = netrcMachine(ctx);

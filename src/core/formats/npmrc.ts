@@ -44,9 +44,14 @@ export const npmrcWriter: FormatWriter = {
   locate(ctx) {
     const given = ctx.env.NPM_CONFIG_USERCONFIG || ctx.env.npm_config_userconfig;
     if (given) {
-      return { path: path.resolve(given), exportVar: { name: 'NPM_CONFIG_USERCONFIG', value: given } };
+      // Exported absolute: later steps may run in another directory than this one.
+      const abs = path.resolve(given);
+      return { path: abs, exportVar: { name: 'NPM_CONFIG_USERCONFIG', value: abs } };
     }
     return { path: path.join(ctx.home, '.npmrc') };
+  },
+  check(target) {
+    nerfDart(optionString(target.options, 'npmRegistry') ?? target.url);
   },
   upsert(existing, ctx) {
     const key = `${nerfDart(optionString(ctx.target.options, 'npmRegistry') ?? ctx.target.url)}:_authToken`;

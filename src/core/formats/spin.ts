@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { invalidInput } from '../errors.js';
-import type { FormatContext, FormatWriter } from '../toolfiles.js';
+import { parseJsonSafely } from '../redact.js';
+import { UnparseableToolFile, type FormatContext, type FormatWriter } from '../toolfiles.js';
 import { configDir } from './paths.js';
 
 /**
@@ -19,7 +20,22 @@ export const spinWriter: FormatWriter = {
       exportVar: { name: 'FERMYON_DEPLOYMENT_ENVIRONMENT', value: ctx.target.name },
     };
   },
+  check(target) {
+    bindleUrl(target.options);
+  },
   upsert(existing, ctx) {
+    // Not a connection Spin could read: replaced like any other format's unparseable file (with a
+    // warning), not silently.
+    if (existing !== undefined && existing.trim() !== '') {
+      const parsed = parseJsonSafely(existing);
+      if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+        const file = spinWriter.locate(ctx).path;
+        throw new UnparseableToolFile(
+          `The Spin config ${file} is not a JSON object: fix it or delete it, then log in again.`,
+          'it is not a JSON object',
+        );
+      }
+    }
     // A connection file is ours whole: whatever was there is kept verbatim and put back on logout.
     return {
       content: JSON.stringify(spinConnection(ctx), null, 2) + '\n',
@@ -34,9 +50,14 @@ export const spinWriter: FormatWriter = {
   },
 };
 
-export function spinConnection(ctx: FormatContext): Record<string, unknown> {
-  const bindle = ctx.target.options?.bindleUrl;
+function bindleUrl(options: Record<string, unknown> | undefined): string | undefined {
+  const bindle = options?.bindleUrl;
   if (bindle !== undefined && typeof bindle !== 'string') throw invalidInput('bindle-url must be a string.');
+  return bindle;
+}
+
+export function spinConnection(ctx: FormatContext): Record<string, unknown> {
+  const bindle = bindleUrl(ctx.target.options);
   return {
     url: ctx.target.url.endsWith('/') ? ctx.target.url : ctx.target.url + '/',
     ...(bindle ? { bindle_url: bindle } : {}),

@@ -7,7 +7,7 @@ import { needsLogin } from '../errors.js';
 import type { HttpResponse } from '../http.js';
 import type { TargetSpec } from '../target.js';
 import { deviceAuthorizationOf, deviceDenied, deviceExpired, deviceLogin } from './device.js';
-import { ensureOk, errorReason, grantOf, parseJsonObject, toExpiry } from './responses.js';
+import { ensureOk, errorReason, givenTokenGrant, grantOf, parseJsonObject, toExpiry } from './responses.js';
 import type { DeviceFlow, Grant, Protocol, ProtocolDeps } from './types.js';
 
 /** The client id Spin and the cloud plugin hard-code for the device flow. */
@@ -116,7 +116,7 @@ export const fermyon: Protocol = {
   async obtain(spec, creds, deps) {
     if (spec.method === 'token') {
       // A Fermyon Cloud personal access token is used as is: there is nothing to exchange.
-      return grantOf(creds.token, 'the token input', deps.now());
+      return givenTokenGrant(creds.token, deps.now());
     }
     if (spec.method === 'password') return hippoLogin(spec, creds.password ?? '', deps);
     return deviceLogin(spec, creds, deps);

@@ -9,7 +9,16 @@ import {
   type JsonLoginConfig,
   type JsonTemplate,
 } from './json-config.js';
-import { ensureOk, errorReason, grantOf, parseJsonObject, pick, rejection, toExpiry } from './responses.js';
+import {
+  ensureOk,
+  errorReason,
+  givenTokenGrant,
+  grantOf,
+  parseJsonObject,
+  pick,
+  rejection,
+  toExpiry,
+} from './responses.js';
 import type { Grant, Protocol, ProtocolDeps } from './types.js';
 
 /** The configuration `prepareJsonTarget` stored in the target's options. */
@@ -117,7 +126,7 @@ export const json: Protocol = {
   name: 'json',
   methods: ['oidc', 'password', 'token'],
   async obtain(spec, creds, deps) {
-    if (spec.method === 'token') return grantOf(creds.token, 'the token input', deps.now());
+    if (spec.method === 'token') return givenTokenGrant(creds.token, deps.now());
     const cfg = jsonConfigOf(spec);
     checkBodyForMethod(cfg, spec.method, (k) => (k === 'body' ? '--body (json-body)' : k));
     const audience = cfg.audiencePath ? await discoverAudience(spec, cfg, deps) : spec.audience;

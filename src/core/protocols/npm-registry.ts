@@ -1,7 +1,7 @@
 import { isoTime } from '../time.js';
 import { invalidInput, needsLogin } from '../errors.js';
 import type { HttpResponse } from '../http.js';
-import { ensureOk, errorReason, grantOf, parseJsonObject, rejection } from './responses.js';
+import { ensureOk, errorReason, givenTokenGrant, grantOf, parseJsonObject, rejection } from './responses.js';
 import type { Grant, Protocol, ProtocolDeps } from './types.js';
 import type { TargetSpec } from '../target.js';
 
@@ -21,7 +21,7 @@ export const npmRegistry: Protocol = {
   methods: ['password', 'token', 'oidc'],
   async obtain(spec, creds, deps) {
     if (spec.method === 'token') {
-      return grantOf(creds.token, 'the token input', deps.now(), { username: spec.username });
+      return givenTokenGrant(creds.token, deps.now(), spec.username);
     }
     if (spec.method === 'password') return legacyLogin(spec, spec.username ?? '', creds.password ?? '', deps);
     return trustedPublishing(spec, deps);

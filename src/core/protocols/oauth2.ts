@@ -2,7 +2,7 @@ import { invalidInput, needsLogin } from '../errors.js';
 import type { HttpResponse } from '../http.js';
 import type { Credentials, TargetSpec } from '../target.js';
 import { trimTrailingSlashes } from '../text.js';
-import { ensureOk, grantOf, parseJsonObject, rejection } from './responses.js';
+import { ensureOk, givenTokenGrant, grantOf, parseJsonObject, rejection } from './responses.js';
 import type { Grant, Protocol, ProtocolDeps } from './types.js';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -146,7 +146,7 @@ export const oauth2: Protocol = {
   methods: ['oidc', 'password', 'token', 'device', 'client-credentials'],
   async obtain(spec, creds, deps) {
     if (spec.method === 'token') {
-      return grantOf(creds.token, 'the token input', deps.now());
+      return givenTokenGrant(creds.token, deps.now());
     }
     if (spec.method === 'device') {
       const { deviceLogin } = await import('./device.js');

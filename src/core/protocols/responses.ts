@@ -116,6 +116,22 @@ export function toExpiry(value: unknown, kind: 'date' | 'seconds' | 'unix', now:
 
 const isoTimeOf = (d: Date | undefined) => d && isoTime(d.getTime());
 
+/**
+ * The grant of method `token`: the user's own token, stored as given. Nothing was asked of a
+ * server, so what is wrong with it is the user's to fix, never "try again later": empty is bad
+ * input (2), a JWT whose `exp` has passed needs a fresh login (3).
+ */
+export function givenTokenGrant(token: string | undefined, now: number, username?: string): Grant {
+  if (token === undefined || token.trim() === '') {
+    throw invalidInput('The token is empty: pass the deployment token from a secret.');
+  }
+  const expiresAt = isoTimeOf(expiryOf(token, undefined, now));
+  if (expiresAt && isExpired(expiresAt, now)) {
+    throw needsLogin(`The token given expired at ${expiresAt}: pass a fresh token.`);
+  }
+  return { token, ...(expiresAt ? { expiresAt } : {}), ...(username ? { username } : {}) };
+}
+
 /** Build a grant from a token and whatever expiry the server gave, falling back to the JWT's `exp`. */
 export function grantOf(
   token: unknown,

@@ -8,8 +8,20 @@ export declare const FILE_MODE = 384;
 export declare const DIR_MODE = 448;
 /** Create the directory (and parents) with 0700 for the ones we create; never follow a symlinked leaf. */
 export declare function ensureDir(dir: string): Promise<void>;
+/**
+ * ensureDir that also says which directories it made (outermost first), so that undoing a write
+ * can take them away again: a login into an empty HOME must not leave ~/.docker behind. Each is
+ * made on its own, so one another process made meanwhile (EEXIST) is not counted as ours.
+ */
+export declare function makeDirs(dir: string): Promise<string[]>;
+/**
+ * Remove directories that makeDirs made, innermost first, while they are empty: one that holds
+ * anything (someone else's file) stops the walk, since its parents cannot be empty either.
+ */
+export declare function removeEmptyDirs(dirs: readonly string[] | undefined): Promise<void>;
 export declare function readIfExists(file: string): Promise<string | undefined>;
 export declare function fileError(err: unknown, file: string, verb: string): unknown;
+export declare function refuseSymlink(file: string): Promise<void>;
 /**
  * Write a whole file so that readers see either the old or the new content, never a mix:
  * a private temp file in the same directory (O_EXCL|O_NOFOLLOW, 0600), fsync, rename.

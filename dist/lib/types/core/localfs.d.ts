@@ -24,6 +24,7 @@ export declare const localfs: {
         }): Promise<fsSync.BigIntStats>;
     };
     mkdir: (p: string, opts: fsSync.MakeDirectoryOptions) => Promise<undefined>;
+    rmdir: (p: string) => Promise<void>;
     readFile: (p: string, encoding: BufferEncoding) => Promise<string>;
     writeFile: (p: string, data: string, opts: fsSync.WriteFileOptions) => Promise<void>;
     open: (p: string, flags: string | number, mode?: number) => Promise<LocalFileHandle>;

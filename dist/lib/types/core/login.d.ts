@@ -16,7 +16,7 @@ export interface LoginResult {
     variables: Record<string, string>;
     storePath: string;
 }
-/** Refuse formats we cannot write before anything is sent. */
+/** Refuse formats we cannot write, and what they could not hold, before anything is sent. */
 export declare function checkFormats(spec: TargetSpec, label?: string): void;
 export declare function formatContext(ctx: CoreContext, spec: TargetSpec, grant: Grant): FormatContext;
 /**

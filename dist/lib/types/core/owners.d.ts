@@ -32,7 +32,14 @@ export interface Ledger {
     created: boolean;
     keys: Record<string, OwnerRecord[]>;
 }
+/**
+ * `.<file>.deploy-login`: not ending in `.json`, because some tools treat every *.json file in
+ * their directory as theirs (`spin cloud login --list` lists each one in fermyon/ as an
+ * environment). Versions before this one named it `.<file>.deploy-login.json` (legacyLedgerPath):
+ * it is still read, and removed when the ledger is next written.
+ */
 export declare function ledgerPath(file: string): string;
+export declare const legacyLedgerPath: (file: string) => string;
 /** An unreadable ledger is treated as empty: the store journals still allow a plain undo. */
 export declare function readLedger(file: string): Promise<Ledger>;
 export declare function writeLedger(file: string, ledger: Ledger): Promise<void>;

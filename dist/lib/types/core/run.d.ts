@@ -53,6 +53,13 @@ export interface RunResult {
 /** The child's environment: the user's, the prompt switches, then our variables. */
 export declare function childEnvironment(env: Env, extra?: Record<string, string>): NodeJS.ProcessEnv;
 /**
+ * Check that `cmd` is a command spawn will start, before anything is sent: a login followed by
+ * "command not found" would have stored a credential (and sent requests) for nothing. A name is
+ * looked up on the PATH the child gets, as spawn does; a path (it has a separator) must be an
+ * executable file, relative to `cwd`.
+ */
+export declare function requireCommand(cmd: string, env: Env, cwd?: string): void;
+/**
  * Run the deploy without a shell, stdin closed, in its own session and process group (so it
  * cannot open a terminal to prompt on, and a timeout or Ctrl-C stops all of it), output streamed
  * live, and classify the result.

@@ -27,6 +27,7 @@ export declare function specOf(name: string, e: StoredTarget): TargetSpec;
 export declare function usableCredential(ctx: CoreContext, explicit: string | undefined, opts?: {
     refresh?: boolean;
     creds?: Credentials;
+    beforeRefresh?: () => void;
 }): Promise<{
     name: string;
     entry: StoredTarget;

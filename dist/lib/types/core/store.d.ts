@@ -1,4 +1,4 @@
-import type { Format, Method, ProtocolName } from './target.js';
+import { type Format, type Method, type ProtocolName } from './target.js';
 export type Env = Record<string, string | undefined>;
 /** A variable named by the user (`password-env: NAME`): own keys only, so "__proto__" is just unset. */
 export declare const envValue: (env: Env, name: string) => string | undefined;
@@ -23,6 +23,10 @@ export interface FileJournal {
         name: string;
         value: string;
     };
+    /** The permission bits `original` had: restored with its bytes (absent in older journals: 0600). */
+    mode?: number;
+    /** Directories the write created (outermost first): removed at undo if they are empty by then. */
+    dirs?: string[];
 }
 export interface StoredTarget {
     url: string;
@@ -80,11 +84,23 @@ export interface UpdateOptions {
     sparse?: boolean;
     /** A store the update leaves without targets is removed (with its seal) rather than written. */
     removeWhenEmpty?: boolean;
+    /** Checks the store's directory right before the store is written (store-dir.ts). */
+    guardDir?: () => Promise<void>;
 }
 /**
  * Read-modify-write under the store's lock, replaced atomically, then sealed. A sealed store has
  * only the lines of the changed entries edited; any other is written whole in our layout.
  */
 export declare function updateStore<T>(file: string, mutate: (data: StoreData) => T | Promise<T>, opts?: UpdateOptions): Promise<T>;
-/** The target a command acts on: --target, then DEPLOY_LOGIN_TARGET, then the store's current, then "default". */
+/**
+ * DEPLOY_LOGIN_TARGET, read like the other DEPLOY_LOGIN_* fallbacks: trimmed, and empty (a CI
+ * variable set to nothing) means unset. Any other value must be a valid name: a bad one would
+ * otherwise be looked up, found missing and reported as "needs login" (exit 3) for a typo.
+ */
+export declare function envTargetName(env: Env): string | undefined;
+/**
+ * The target a command acts on: the one given, then DEPLOY_LOGIN_TARGET, then the store's current,
+ * then "default". A name given is used exactly as given: an empty one is a caller's unset
+ * variable, not a request for "default" (which it would silently act on, or overwrite).
+ */
 export declare function pickTargetName(explicit: string | undefined, env: Env, data: StoreData): string;

@@ -1,3 +1,4 @@
+import { DeployLoginError } from './errors.js';
 import { type Ledger } from './owners.js';
 import type { Env, FileJournal } from './store.js';
 import type { Format, TargetSpec } from './target.js';
@@ -16,6 +17,10 @@ export interface FormatContext {
     platform: NodeJS.Platform;
     storeDir: string;
 }
+/** What a format can check before the token exists: the target, and the username asked for. */
+export type FormatTarget = FormatContext['target'] & {
+    username?: string;
+};
 export interface Location {
     path: string;
     /** Set when the file is not where the tool looks by default: the variable that points the tool at it. */
@@ -30,6 +35,12 @@ export interface FormatWriter {
     /** Load what the writer needs (a parser) before upsert/remove run; called by the engine, once is enough. */
     load?(): Promise<void>;
     locate(ctx: FormatContext): Location;
+    /**
+     * Refuse, before any request is sent, what this format could never write for the target (a
+     * netrc username with a space, a URL a dotenv value cannot hold): exit 2 means nothing was sent,
+     * and a token issued only to be thrown away is a token a log may have seen for nothing.
+     */
+    check?(target: FormatTarget): void;
     /** Merge our entry into the file's current text (undefined when absent). Throws invalidInput if unparseable. */
     upsert(existing: string | undefined, ctx: FormatContext): {
         content: string;
@@ -50,6 +61,18 @@ export interface FormatWriter {
      */
     entryAt?(content: string, key: string): string | null;
 }
+/**
+ * What a writer's upsert throws when the file there cannot be parsed (not JSON, not YAML, a list
+ * that is not a list). Called directly, it is invalid input like any other; a login replaces the
+ * file instead, with a warning naming it, and keeps its bytes so that logout puts them back.
+ */
+export declare class UnparseableToolFile extends DeployLoginError {
+    /** Why, in a few words ("it is not valid YAML (line 3)"), for the warning. */
+    readonly reason: string;
+    constructor(message: string, 
+    /** Why, in a few words ("it is not valid YAML (line 3)"), for the warning. */
+    reason: string);
+}
 /** Who writes: the store and target, so runs with different stores sharing one HOME are told apart. */
 export declare const ownerOf: (storePath: string, target: string) => string;
 export interface ToolFileWrite {
@@ -58,6 +81,8 @@ export interface ToolFileWrite {
     before: string | undefined;
     /** The ledger before this write, for a rollback. */
     ledgerBefore: Ledger;
+    /** The file's permission bits before this write, for a rollback. */
+    modeBefore?: number;
 }
 /**
  * Merge our entry into a tool's file under its lock, record it in the file's ledger of owners,

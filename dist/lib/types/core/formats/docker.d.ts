@@ -1,4 +1,4 @@
-import type { FormatContext, FormatWriter } from '../toolfiles.js';
+import { type FormatContext, type FormatWriter } from '../toolfiles.js';
 /** The `auths` key: the `docker-server` option or the target URL's host[:port]. */
 export declare function dockerRegistryKey(ctx: Pick<FormatContext, 'target'>): string;
 /**

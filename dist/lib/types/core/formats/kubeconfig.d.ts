@@ -1,4 +1,4 @@
-import type { FormatWriter } from '../toolfiles.js';
+import { type FormatWriter } from '../toolfiles.js';
 declare const LISTS: readonly ["clusters", "users", "contexts"];
 type ListName = (typeof LISTS)[number];
 /** Names of our three items: the context is the target's name; cluster and user say who made them. */

@@ -1,4 +1,4 @@
-import type { FormatContext, FormatWriter } from '../toolfiles.js';
+import { type FormatContext, type FormatWriter } from '../toolfiles.js';
 /**
  * Spin / Fermyon login config: one flat JSON connection per file,
  * `<config_dir>/fermyon/config.json` for "default" and `<target>.json` for the others,

@@ -14,6 +14,12 @@ export declare function ensureOk(res: HttpResponse, what: string): Record<string
 export declare function pick(body: unknown, dotted: string): unknown;
 /** Normalise an expiry given as RFC 3339, seconds-from-now, or a unix timestamp. */
 export declare function toExpiry(value: unknown, kind: 'date' | 'seconds' | 'unix', now: number): string | undefined;
+/**
+ * The grant of method `token`: the user's own token, stored as given. Nothing was asked of a
+ * server, so what is wrong with it is the user's to fix, never "try again later": empty is bad
+ * input (2), a JWT whose `exp` has passed needs a fresh login (3).
+ */
+export declare function givenTokenGrant(token: string | undefined, now: number, username?: string): Grant;
 /** Build a grant from a token and whatever expiry the server gave, falling back to the JWT's `exp`. */
 export declare function grantOf(token: unknown, what: string, now: number, extra?: {
     expiresAt?: string;
