@@ -135,6 +135,22 @@ describe('the bundled Action: what it owns, what it reports when a login fails, 
         target: 'staging',
         'credentials-file': path.join(files.runnerTemp, 'deploy-login', 'credentials.json'),
       });
+      // The job summary says which target failed and why, not an empty table.
+      expect(main.summary).toContain('<h3>deploy-login: needs-login</h3>');
+      expect(main.summary).toMatch(
+        new RegExp(
+          `<tr><td>staging</td><td>password</td><td>${target.url}</td><td>-</td><td>-</td><td>needs-login</td></tr>`,
+        ),
+      );
+      expect(main.summary).toMatch(/<p>the token endpoint rejected the credentials .*<\/p>/);
+    });
+
+    it('a bad input before any target is known: the summary says why, with no empty table', async () => {
+      const main = await runActionStep('main', runner(), { url: target.url, method: 'carrier-pigeon' });
+      expect(main.code).toBe(2);
+      expect(main.summary).toContain('<h3>deploy-login: invalid-input</h3>');
+      expect(main.summary).not.toContain('<table>');
+      expect(main.summary).toMatch(/<p>.*carrier-pigeon/);
     });
 
     it('exit 2 (a bad input): credentials-file and a valid target name are still set', async () => {

@@ -37,6 +37,9 @@ async function main(): Promise<void> {
   let outcome: Outcome = 'success';
   let exitCode = 0;
   let result: LoginResult | undefined;
+  // What the step was logging in to, once known: a failed login still gets its row in the summary.
+  let attempted: SummaryRow['result'] | undefined;
+  let failure: string | undefined;
   let run: RunResult | undefined;
   // The job summary's rows; the `targets` path fills them itself.
   let rows: SummaryRow[] | undefined;
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
       allowHttp: allowsPlainHttp(process.env),
     });
     targetName = spec.name;
+    attempted = { target: spec.name, url: spec.url, method: spec.method, expiresAt: undefined, files: [] };
     if (spec.method === 'oidc') requireIdTokenPermission(process.env);
     const command = inputs.run ? splitCommand(inputs.run) : [];
     const timeoutMs = parseTimeout(inputs.timeout);
@@ -142,6 +146,7 @@ async function main(): Promise<void> {
     outcome = f.outcome;
     exitCode = f.exitCode;
     core.error(secrets.redact(f.message));
+    failure = f.message;
     if (f.stack) core.debug(secrets.redact(f.stack));
   } finally {
     core.setOutput('outcome', outcome);
@@ -150,7 +155,8 @@ async function main(): Promise<void> {
     if (targetName) core.setOutput('target', targetName);
     if (results) core.setOutput('results', JSON.stringify(results));
     core.saveState('deploy-login', JSON.stringify(state));
-    await writeSummary(rows ?? (result ? [{ result, outcome, run }] : []), outcome, secrets).catch(
+    const own = result ?? attempted;
+    await writeSummary(rows ?? (own ? [{ result: own, outcome, run }] : []), outcome, secrets, failure).catch(
       () => undefined,
     );
     process.exitCode = exitCode;

@@ -15,6 +15,8 @@ export async function writeSummary(
   rows: SummaryRow[],
   overall: Outcome,
   secrets: SecretRegistry,
+  /** Why the step failed, when it did: said under the table, so the summary alone explains it. */
+  failure?: string,
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   // Every cell is redacted, then HTML-escaped: a URL or path must not turn into markup.
@@ -24,15 +26,17 @@ export async function writeSummary(
     cell(r.result.target),
     cell(r.result.method),
     cell(r.result.url),
-    cell(r.result.expiresAt ?? 'unknown'),
+    cell(r.result.expiresAt ?? (r.outcome === 'success' || r.outcome === 'deploy-failed' ? 'unknown' : '-')),
     r.result.files.map((f) => cell(`${f.format}: ${f.path}`)).join('<br>') || '-',
     cell(r.outcome),
   ]);
   const tr = (cells: string[], tag: 'th' | 'td') =>
     `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
-  appendSummary(
-    `<h3>deploy-login: ${cell(overall)}</h3>\n<table>${tr(header, 'th')}${body.map((r) => tr(r, 'td')).join('')}</table>\n`,
-  );
+  const table = body.length
+    ? `<table>${tr(header, 'th')}${body.map((r) => tr(r, 'td')).join('')}</table>\n`
+    : '';
+  const why = failure ? `<p>${cell(failure)}</p>\n` : '';
+  appendSummary(`<h3>deploy-login: ${cell(overall)}</h3>\n${table}${why}`);
 }
 
 function escapeHtml(text: string): string {
