@@ -329,4 +329,23 @@ describe('the bundled CLI', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/No stored credential/);
   });
+
+  it('token --json and env --json print data as JSON (they were accepted and ignored)', async () => {
+    expect((await loginPassword()).code).toBe(0);
+    const stored = storedToken();
+    const t = await runCli(['token', '--json'], { env, allowCanaries: true });
+    expect(t.code).toBe(0);
+    expect(JSON.parse(t.stdout)).toEqual({
+      target: 'default',
+      token: stored,
+      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    const e = await runCli(['env', '--json'], { env, allowCanaries: true });
+    expect(e.code).toBe(0);
+    expect(JSON.parse(e.stdout)).toMatchObject({
+      DEPLOY_LOGIN_TOKEN: stored,
+      DEPLOY_LOGIN_TARGET: 'default',
+      DEPLOY_LOGIN_CONFIG: storeFile(),
+    });
+  });
 });

@@ -160,6 +160,10 @@ describe('Action: several targets in one step (`targets`)', () => {
     expect(fs.existsSync(spinFile(files, 'pat'))).toBe(false);
     expect(main.exported.DEPLOY_LOGIN_PAT_TOKEN).toBe(CANARY.token);
     expect(main.exported.DEPLOY_LOGIN_TARGET).toBeUndefined();
+    // Spin's environment variable names the current target's file, once: a plain `spin deploy`
+    // step must not read whichever target happened to be exported last.
+    expect(main.exported.FERMYON_DEPLOYMENT_ENVIRONMENT).toBe('staging');
+    expect(fs.readFileSync(files.env, 'utf8').match(/FERMYON_DEPLOYMENT_ENVIRONMENT/g)).toHaveLength(1);
     expect(main.outputs.token).toBe(store.targets.staging!.token);
     expect(main.summary).toContain('prod-eu');
     expect(main.paths).toHaveLength(1);

@@ -187,11 +187,35 @@ function publish(results: TargetResult[], ctx: CoreContext): void {
   core.setOutput('target', current.target);
   core.setOutput('expires-at', current.expiresAt ?? '');
   core.setOutput('token', current.login!.token);
-  for (const r of ok) {
-    for (const [k, v] of Object.entries(r.login!.variables)) {
-      // DEPLOY_LOGIN_TOKEN & co. from every target would overwrite each other: keep the current's.
-      if (UNSUFFIXED.has(k) && r !== current) continue;
-      core.exportVariable(k, v);
+  const vars = sharedVariables(
+    current.login!.variables,
+    ok.map((r) => r.login!.variables),
+  );
+  for (const [k, v] of Object.entries(vars)) core.exportVariable(k, v);
+}
+
+/**
+ * The variables later steps get from several targets: one value per name. A name more than one
+ * target sets to different values (FERMYON_DEPLOYMENT_ENVIRONMENT with `format: spin`, or
+ * DEPLOY_LOGIN_TOKEN & co.) takes the current target's, like `target` and `token`; one the current
+ * target does not set is exported only when every target agrees (a shared DOCKER_CONFIG), never as
+ * whichever target happened to be written last.
+ */
+export function sharedVariables(
+  current: Record<string, string>,
+  all: Array<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = { ...current };
+  const disputed = new Set<string>();
+  for (const vars of all) {
+    for (const [k, v] of Object.entries(vars)) {
+      if (k in current || disputed.has(k)) continue;
+      if (UNSUFFIXED.has(k)) continue;
+      if (k in out && out[k] !== v) {
+        delete out[k];
+        disputed.add(k);
+      } else out[k] = v;
     }
   }
+  return out;
 }

@@ -254,7 +254,11 @@ export async function tokenCommand(cli: Cli, argv: string[]): Promise<number> {
     );
   }
   // The one place a token is meant to reach stdout: write it unredacted, and only it.
-  cli.io.reveal(entry.token + '\n');
+  if (v.json) {
+    cli.io.reveal(
+      JSON.stringify({ target: name, token: entry.token, expiresAt: entry.expiresAt ?? null }) + '\n',
+    );
+  } else cli.io.reveal(entry.token + '\n');
   return 0;
 }
 
@@ -281,6 +285,10 @@ export async function envCommand(cli: Cli, argv: string[]): Promise<number> {
   };
   for (const f of entry.files) if (f.exportVar) vars[f.exportVar.name] = f.exportVar.value;
   // Meant for eval: the token is printed on purpose, so this bypasses the redacting writer.
+  if (v.json) {
+    cli.io.reveal(JSON.stringify(vars) + '\n');
+    return 0;
+  }
   cli.io.reveal(
     Object.entries(vars)
       .map(([k, val]) => `export ${k}=${shellQuote(val)}\n`)

@@ -123,13 +123,15 @@ Print a completion script:
   zsh:  source <(deploy-login completion zsh)
   fish: deploy-login completion fish | source`,
 
-  token: `Usage: deploy-login token [--target NAME]
+  token: `Usage: deploy-login token [--target NAME] [--json]
 
-Print only the token (for piping into another tool). Exit 3 when it needs login.`,
+Print only the token (for piping into another tool). Exit 3 when it needs login.
+  --json   print {"target","token","expiresAt"} instead`,
 
-  env: `Usage: deploy-login env [--target NAME]
+  env: `Usage: deploy-login env [--target NAME] [--json]
 
-Print "export" lines for the target's token and credential files, for: eval "$(deploy-login env)".`,
+Print "export" lines for the target's token and credential files, for: eval "$(deploy-login env)".
+  --json   print the same variables as one JSON object`,
 
   targets: `Usage: deploy-login targets [--json]
 
