@@ -200,6 +200,26 @@ describe('the bundled Action: what it owns, what it reports when a login fails, 
     });
   });
 
+  describe("the deploy command's environment", () => {
+    // A `run:` step of the job never sees the action's inputs; the command this step starts must
+    // not either: it gets the issued token, not the password or the `targets` list's secrets.
+    const listInputs = `"${process.execPath}" -e "console.log('inputs=' + Object.keys(process.env).filter((k) => k.startsWith('INPUT_')).join(',') + ' token=' + Boolean(process.env.DEPLOY_LOGIN_TOKEN))"`;
+
+    it('one target: no INPUT_* variable (the password), but the token', async () => {
+      const main = await runActionStep('main', runner(), passwordInputs({ run: listInputs }));
+      issued(main);
+      expect(main.code).toBe(0);
+      expect(main.stdout).toContain('inputs= token=true');
+    });
+
+    it('with `targets`: no INPUT_TARGETS (every inline secret) either', async () => {
+      const targets = `- target: a\n  url: ${target.url}\n  username: ci-deployer\n  password: ${CANARY.password}\n`;
+      const main = await runActionStep('main', runner(), { targets, run: listInputs });
+      expect(main.code).toBe(0);
+      expect(main.stdout).toContain('inputs= token=true');
+    });
+  });
+
   describe('a `run` command is checked before anything is sent', () => {
     it('exit 2 for a command not on PATH: no request, no store, nothing on PATH', async () => {
       const files = runner();

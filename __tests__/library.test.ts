@@ -102,6 +102,49 @@ it('works from a Deno script', async () => {
   expect(JSON.parse(r.stdout)).toEqual(EXPECTED);
 });
 
+it('masks the secrets it was given in what it throws and logs, when a server quotes them back', async () => {
+  await target.faults([
+    {
+      path: '/oauth/token',
+      kind: 'status',
+      status: 400,
+      times: -1,
+      body: { error: 'invalid_grant', error_description: `wrong password ${CANARY.password}` },
+    },
+  ]);
+  try {
+    const file = path.join(dir, 'masked.mjs');
+    fs.writeFileSync(
+      file,
+      `import { login, DeployLoginError } from ${JSON.stringify(path.join(DIST, 'lib', 'index.js'))};
+const lines = [];
+try {
+  await login({ url: process.env.TARGET_URL, username: 'ci-deployer', method: 'password' }, { password: process.env.LIB_PASSWORD },
+    { env: process.env, log: (l) => lines.push(l), warn: (l) => lines.push(l) });
+  console.log(JSON.stringify({ thrown: false }));
+} catch (e) {
+  console.log(JSON.stringify({ thrown: e instanceof DeployLoginError, outcome: e.outcome, message: e.message, lines }));
+}
+`,
+    );
+    // allowCanaries: the assertions below look for the password themselves, naming where it leaked.
+    const r = await runProcess(NODE24, [file], { env: envFor('masked'), allowCanaries: true });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      thrown: boolean;
+      outcome: string;
+      message: string;
+      lines: string[];
+    };
+    expect(out).toMatchObject({ thrown: true, outcome: 'needs-login' });
+    expect(out.message).toContain('wrong password ***');
+    expect(out.message).not.toContain(CANARY.password);
+    for (const line of out.lines) expect(line).not.toContain(CANARY.password);
+  } finally {
+    await target.resetControl();
+  }
+});
+
 it('ships types that package.json `exports` points at, and a consumer type-checks against them', async () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const typesPath: string = pkg.exports['.'].types;

@@ -276,6 +276,27 @@ describe('classifies real tools', () => {
       3,
     ],
     ['docker', 'no basic auth credentials', 1, 3],
+    // Registries' own wording, as dockerd passes it on (Docker Hub, GHCR, a bare 401, ECR).
+    [
+      'docker',
+      'Error response from daemon: Get "https://registry-1.docker.io/v2/": unauthorized: incorrect username or password',
+      1,
+      3,
+    ],
+    ['docker', 'unauthorized: unauthenticated: User cannot be authenticated with the token provided.', 1, 3],
+    [
+      'docker',
+      'Error response from daemon: Head "https://ghcr.io/v2/acme/app/manifests/latest": unauthorized',
+      1,
+      3,
+    ],
+    ['docker', 'denied: Your authorization token has expired. Reauthenticate and try again.', 1, 3],
+    [
+      'docker',
+      'Error response from daemon: Get "https://ghcr.io/v2/": net/http: TLS handshake timeout',
+      1,
+      4,
+    ],
     ['docker', 'no such manifest: 127.0.0.1:5000/demo/app:v2', 1, 4],
     ['kubectl', 'error: You must be logged in to the server (Unauthorized)', 1, 3],
     ['kubectl', 'Please enter Username: error: EOF', 1, 3],

@@ -23,6 +23,17 @@ describe('SecretRegistry', () => {
     expect(s.has('abc')).toBe(false);
   });
 
+  it("says how much of a text's end could be the start of a secret (what a stream must keep back)", () => {
+    const s = new SecretRegistry();
+    s.add('SECRET-123');
+    expect(s.pendingPrefix('tok: SEC')).toBe(3);
+    expect(s.pendingPrefix('tok: SECRET-12')).toBe(9);
+    expect(s.pendingPrefix('tok: S')).toBe(1);
+    expect(s.pendingPrefix('tok: SECRET-123')).toBe(0); // whole: redact() masks it
+    expect(s.pendingPrefix('tok: nothing')).toBe(0);
+    expect(s.pendingPrefix('')).toBe(0);
+  });
+
   it('tells listeners about every secret, including those added before they subscribed', () => {
     const s = new SecretRegistry();
     s.add('first-secret');

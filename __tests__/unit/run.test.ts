@@ -1,4 +1,5 @@
 /** runDeploy runs real child processes (node scripts) and classifies how they end. */
+import { SecretRegistry } from '../../src/core/redact';
 import { DeployLoginError } from '../../src/core/errors';
 import {
   NEEDS_LOGIN_PATTERNS,
@@ -119,6 +120,31 @@ describe('runDeploy', () => {
       redact: (t) => t.split('SECRET-123').join('***'),
     });
     expect(out).toBe('tok: *** done\n');
+  });
+
+  it('masks a secret written in two pieces with a pause longer than the early flush of a prompt', async () => {
+    const secrets = new SecretRegistry();
+    secrets.add('SECRET-123');
+    let out = '';
+    const pieces: string[] = [];
+    await runDeploy({
+      command: [
+        NODE,
+        '-e',
+        `process.stdout.write('tok: SEC'); setTimeout(() => console.log('RET-123 done'), 300)`,
+      ],
+      env: { PATH: process.env.PATH },
+      stdout: (t) => {
+        out += t;
+        pieces.push(t);
+      },
+      stderr: () => undefined,
+      redact: (t) => secrets.redact(t),
+      pendingSecret: (t) => secrets.pendingPrefix(t),
+    });
+    expect(out).toBe('tok: *** done\n');
+    // The part that cannot be a secret was still shown early, on its own.
+    expect(pieces[0]).toBe('tok: ');
   });
 
   it('stops a command that overruns its timeout: deploy failed, timed out', async () => {

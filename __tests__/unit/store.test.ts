@@ -359,6 +359,21 @@ describe('store', () => {
       );
     });
 
+    it('breaks an empty lock (its writer killed before naming itself) once it is a few seconds old', async () => {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(`${file}.lock`, '');
+      // Fresh, it may be a live writer's between creating and filling it: waited for.
+      await expect(
+        withFileLock(file, async () => 'never', { timeoutMs: 150, staleMs: 60_000 }),
+      ).rejects.toThrow(/is locked by another deploy-login process/);
+      const old = new Date(Date.now() - 5_000);
+      fs.utimesSync(`${file}.lock`, old, old);
+      // Well inside the stale limit, yet broken: an empty lock names no owner to wait for.
+      expect(await withFileLock(file, async () => 'got it', { timeoutMs: 1000, staleMs: 60_000 })).toBe(
+        'got it',
+      );
+    });
+
     it('releases the lock when the work throws', async () => {
       await expect(withFileLock(file, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
       expect(fs.existsSync(`${file}.lock`)).toBe(false);

@@ -115,12 +115,13 @@ async function main(): Promise<void> {
     if (deploy) {
       run = await deploy.runDeploy({
         command,
-        env: process.env,
+        env: core.deployCommandEnv(),
         childEnv: { ...result.variables, ...deployEnv(result.target, result, ctx.storePath) },
         timeoutMs,
         stdout: (t) => process.stdout.write(secrets.redact(t)),
         stderr: (t) => process.stderr.write(secrets.redact(t)),
         redact: (t) => secrets.redact(t),
+        pendingSecret: (t) => secrets.pendingPrefix(t),
       });
       outcome = run.outcome;
       exitCode = run.exitCode;

@@ -96,12 +96,13 @@ export async function loginMany(
       core.startGroup(`deploy to ${r.target}: ${command[0]}`);
       const run = await runDeploy({
         command,
-        env,
+        env: core.deployCommandEnv(env),
         childEnv: { ...login.variables, ...deployEnv(r.target, login, ctx.storePath) },
         timeoutMs,
         stdout: (t) => process.stdout.write(secrets.redact(t)),
         stderr: (t) => process.stderr.write(secrets.redact(t)),
         redact: (t) => secrets.redact(t),
+        pendingSecret: (t) => secrets.pendingPrefix(t),
       });
       core.endGroup();
       runs.set(r.target, run);

@@ -91,6 +91,18 @@ export function exportVariable(name: string, value: unknown): void {
   if (!fileCommand('ENV', name, value)) issue('set-env', toCommandValue(value), { name });
 }
 
+/**
+ * The environment a deploy command started by this step gets: the step's own, without the
+ * action's inputs. The runner hands every input to the action as INPUT_<NAME> (`password`,
+ * `token`, `client-secret`, `targets` with its inline secrets): the command gets the issued
+ * token, never the secrets it was obtained with, as a plain `run:` step would not have them either.
+ */
+export function deployCommandEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (!k.toUpperCase().startsWith('INPUT_')) out[k] = v;
+  return out;
+}
+
 /** Prepend a directory to PATH for this step and every later step. */
 export function addPath(dir: string): void {
   const file = process.env.GITHUB_PATH;

@@ -379,6 +379,7 @@ export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
       stdout: json ? cli.io.err : cli.io.out,
       stderr: cli.io.err,
       redact: (t) => cli.ctx.secrets.redact(t),
+      pendingSecret: (t) => cli.ctx.secrets.pendingPrefix(t),
     });
   cli.ctx.secrets.add(cred.entry.token);
   let result = await attempt(cred.entry);

@@ -404,6 +404,9 @@ function ownerIsDead(content: string): boolean {
  * (owner read from the old file, the new file stat'ed) can never get a live owner's lock broken.
  * One breaker at a time (`.breaking`), and the inode is checked again right before the rename.
  */
+/** How long an empty lock file may be a live writer's, between creating it and writing its owner. */
+const EMPTY_LOCK_MS = 2_000;
+
 async function breakIfStale(lock: string, staleMs: number, draft: string, me: string): Promise<boolean> {
   let seen: { content: string; ino: bigint; dev: bigint; mtimeMs: number };
   try {
@@ -423,7 +426,11 @@ async function breakIfStale(lock: string, staleMs: number, draft: string, me: st
     return true; // vanished: try again at once
   }
   const dead = seen.content !== '' && ownerIsDead(seen.content);
-  if (!dead && Date.now() - seen.mtimeMs <= staleMs) return false;
+  // A lock is written whole (linked into place), or where links fail, created and filled at once:
+  // one still empty after a moment was left by a process killed in between, and names no owner to
+  // wait for. Waiting out `staleMs` for it would block every later command for nothing.
+  const emptyAndLeft = seen.content === '' && Date.now() - seen.mtimeMs > EMPTY_LOCK_MS;
+  if (!dead && !emptyAndLeft && Date.now() - seen.mtimeMs <= staleMs) return false;
   const breaking = `${lock}.breaking`;
   try {
     // Our lock draft linked into place ("pid:host:nonce"): the marker is never empty, so one left by
@@ -445,7 +452,8 @@ async function breakIfStale(lock: string, staleMs: number, draft: string, me: st
   try {
     const now = await fs.stat(lock, { bigint: true }).catch(() => undefined);
     if (!now || now.ino !== seen.ino || now.dev !== seen.dev) return true; // replaced since: look again
-    if (!dead && Date.now() - Number(now.mtimeMs) <= staleMs) return false; // its owner touched it since
+    // Its owner touched it since (an empty lock has none to touch it: a write would have filled it).
+    if (!dead && !emptyAndLeft && Date.now() - Number(now.mtimeMs) <= staleMs) return false;
     const grave = `${lock}.stale.${process.pid}.${nonce(4)}`;
     try {
       await fs.rename(lock, grave);

@@ -31,6 +31,24 @@ export class SecretRegistry {
     return out;
   }
 
+  /**
+   * How many characters at the end of `text` could be the start of a secret. A stream that shows
+   * an unfinished line early keeps those back: a secret written in two pieces, with a pause
+   * between them, would otherwise be printed as two halves that neither match nor get masked.
+   */
+  pendingPrefix(text: string): number {
+    let keep = 0;
+    for (const s of this.secrets) {
+      for (let at = Math.max(0, text.length - s.length + 1); at < text.length - keep; at++) {
+        if (text.charCodeAt(at) === s.charCodeAt(0) && s.startsWith(text.slice(at))) {
+          keep = text.length - at;
+          break;
+        }
+      }
+    }
+    return keep;
+  }
+
   has(secret: string): boolean {
     return this.secrets.has(secret);
   }

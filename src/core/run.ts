@@ -21,6 +21,10 @@ export const NEEDS_LOGIN_PATTERNS: RegExp[] = [
   /failed with status: 401 Unauthorized/i,
   /denied: requested access to the resource is denied/i,
   /unable to retrieve auth token/i,
+  /unauthorized: incorrect username or password/i, // Docker Hub
+  /unauthorized: unauthenticated\b/i, // GHCR, a token it does not accept
+  /(?:Get|Head|Put|Post|Patch) "https?:\/\/[^"\s]+": unauthorized\b/, // dockerd, any registry's bare 401
+  /authorization token has expired/i, // ECR
   // kubectl, helm
   /You must be logged in to the server/,
   /Error from server \(Unauthorized\)/,
@@ -124,6 +128,8 @@ export interface RunOptions {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   redact?: (text: string) => string;
+  /** How much of an unfinished line could be a secret's start (SecretRegistry.pendingPrefix). */
+  pendingSecret?: (text: string) => number;
   cwd?: string;
 }
 
@@ -239,9 +245,14 @@ export async function runDeploy(opts: RunOptions): Promise<RunResult> {
   const forward = (stream: NodeJS.ReadableStream, sink: (t: string) => void) => {
     let partial = '';
     let idle: NodeJS.Timeout | undefined;
-    const flush = () => {
-      if (partial) sink(redact(partial));
-      partial = '';
+    const flush = (final: boolean) => {
+      if (!partial) return;
+      // Shown early (no newline yet), an unfinished line keeps back what could be the start of a
+      // secret, so a secret written in two pieces is masked whole once the rest arrives.
+      const keep = final ? 0 : (opts.pendingSecret?.(partial) ?? 0);
+      const shown = partial.slice(0, partial.length - keep);
+      if (shown) sink(redact(shown));
+      partial = partial.slice(partial.length - keep);
     };
     stream.setEncoding?.('utf8');
     stream.on('data', (chunk: string) => {
@@ -254,12 +265,12 @@ export async function runDeploy(opts: RunOptions): Promise<RunResult> {
       } else partial = text;
       // A prompt has no newline: show it soon anyway, so the log reads in order.
       if (idle) clearTimeout(idle);
-      if (partial) idle = setTimeout(flush, 50);
+      if (partial) idle = setTimeout(() => flush(false), 50);
     });
     return new Promise<void>((resolve) => {
       const done = () => {
         if (idle) clearTimeout(idle);
-        flush();
+        flush(true);
         resolve();
       };
       stream.on('end', done);

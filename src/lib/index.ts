@@ -11,6 +11,7 @@
  */
 import { createContext, type ContextOverrides, type CoreContext } from '../core/context.js';
 import { DeployLoginError, EXIT_CODES, OUTCOMES, type Outcome } from '../core/errors.js';
+import { SecretRegistry } from '../core/redact.js';
 import { HttpClient, httpOptionsFromEnv } from '../core/http.js';
 import { login as coreLogin, type LoginResult } from '../core/login.js';
 import type { OidcOptions } from '../core/oidc.js';
@@ -62,7 +63,39 @@ export interface LoginTarget extends TargetInput {
 function contextOf(options: Options): CoreContext {
   if (!options.allowHttp || options.http) return createContext(options);
   const env = options.env ?? process.env;
-  return createContext({ ...options, http: new HttpClient({ ...httpOptionsFromEnv(env), allowHttp: true }) });
+  return createContext({
+    ...options,
+    http: new HttpClient({ ...httpOptionsFromEnv(env), allowHttp: true, log: options.log }),
+  });
+}
+
+/**
+ * Every call runs with one secret registry, and what leaves it is masked through that registry:
+ * the caller's log and warn lines, and the message of anything thrown. The CLI masks at its output;
+ * a library caller prints `err.message` itself, and a server that quotes a password back in its
+ * error text must not have it printed.
+ */
+async function guarded<T>(
+  options: Options,
+  secretsGiven: Array<string | undefined>,
+  work: (options: Options) => Promise<T>,
+): Promise<T> {
+  const secrets = options.secrets ?? new SecretRegistry();
+  for (const s of secretsGiven) secrets.add(s);
+  const mask = (sink?: (line: string) => void) => sink && ((line: string) => sink(secrets.redact(line)));
+  try {
+    return await work({ ...options, secrets, log: mask(options.log), warn: mask(options.warn) });
+  } catch (err) {
+    throw maskedError(err, secrets);
+  }
+}
+
+function maskedError(err: unknown, secrets: SecretRegistry): unknown {
+  if (!(err instanceof Error)) return err;
+  const message = secrets.redact(err.message);
+  if (message === err.message) return err;
+  if (err instanceof DeployLoginError) return new DeployLoginError(err.outcome, message);
+  return Object.assign(new Error(message), { name: err.name });
 }
 
 /** Log in and store the token; secrets are used, never stored. Throws DeployLoginError. */
@@ -70,6 +103,15 @@ export async function login(
   target: LoginTarget,
   credentials: Credentials = {},
   options: Options = {},
+): Promise<LoginResult> {
+  const given = [credentials.password, credentials.token, credentials.clientSecret];
+  return guarded(options, given, (o) => loginGuarded(target, credentials, o));
+}
+
+async function loginGuarded(
+  target: LoginTarget,
+  credentials: Credentials,
+  options: Options,
 ): Promise<LoginResult> {
   const { json, oidc, checkUrl, ...input } = target;
   let prepared: TargetInput = {
@@ -96,7 +138,7 @@ export async function logout(
   which: { target?: string; all?: boolean } = {},
   options: Options = {},
 ): Promise<LogoutResult> {
-  return coreLogout(contextOf(options), which);
+  return guarded(options, [], (o) => coreLogout(contextOf(o), which));
 }
 
 export interface StatusOptions extends Options {
@@ -112,31 +154,35 @@ export async function status(
   target?: string,
   options: StatusOptions = {},
 ): Promise<TargetStatus & { verified?: boolean }> {
-  const ctx = contextOf(options);
-  const s = await coreStatus(ctx, target);
-  if (!options.verify || s.state !== 'valid') return s;
-  const { verifyToken } = await import('../core/verify.js');
-  const entry = (await readStore(ctx.storePath)).targets[s.target]!;
-  await verifyToken(ctx, s.target, entry);
-  return { ...s, verified: true };
+  return guarded(options, [], async (o) => {
+    const ctx = contextOf(o);
+    const s = await coreStatus(ctx, target);
+    if (!options.verify || s.state !== 'valid') return s;
+    const { verifyToken } = await import('../core/verify.js');
+    const entry = (await readStore(ctx.storePath)).targets[s.target]!;
+    await verifyToken(ctx, s.target, entry);
+    return { ...s, verified: true };
+  });
 }
 
 /** The stored token (refreshed first if it expired and can be); throws needs-login when there is none usable. */
 export async function token(target?: string, options: Options = {}): Promise<string> {
-  return (await usableCredential(contextOf(options), target)).entry.token;
+  return guarded(options, [], async (o) => (await usableCredential(contextOf(o), target)).entry.token);
 }
 
 /** Get a new token now with the stored refresh token. */
 export async function refresh(target?: string, options: Options = {}): Promise<TargetStatus> {
-  const ctx = contextOf(options);
-  const data = await readStore(ctx.storePath);
-  const name = pickTargetName(target, ctx.env, data);
-  const entry = data.targets[name];
-  if (!entry?.refreshToken) {
-    throw new DeployLoginError('needs-login', `Target "${name}" has no refresh token: log in again.`);
-  }
-  await coreRefresh(ctx, name, entry, {});
-  return coreStatus(ctx, name);
+  return guarded(options, [], async (o) => {
+    const ctx = contextOf(o);
+    const data = await readStore(ctx.storePath);
+    const name = pickTargetName(target, ctx.env, data);
+    const entry = data.targets[name];
+    if (!entry?.refreshToken) {
+      throw new DeployLoginError('needs-login', `Target "${name}" has no refresh token: log in again.`);
+    }
+    await coreRefresh(ctx, name, entry, {});
+    return coreStatus(ctx, name);
+  });
 }
 
 export interface RunOptions extends Options {
@@ -157,10 +203,18 @@ export interface RunOptions extends Options {
  * stdin closed, prompts off; resolves with the outcome (exit code 0, 3 or 4) rather than throwing.
  */
 export async function run(command: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return guarded(opts, [], (o) => runGuarded(command, { ...opts, ...o }));
+}
+
+async function runGuarded(command: string[], opts: RunOptions): Promise<RunResult> {
   const ctx = contextOf(opts);
-  // Before the credential: a refresh must not be spent on a command that cannot start.
-  if (command[0]) requireCommand(command[0], ctx.env, opts.cwd);
-  const { name, entry } = await usableCredential(ctx, opts.target);
+  // The credential first, as the CLI checks it (missing or expired: needs-login, whatever the
+  // command); a command that cannot start is found before a refresh is spent on it.
+  const commandRuns = () => {
+    if (command[0]) requireCommand(command[0], ctx.env, opts.cwd);
+  };
+  const { name, entry } = await usableCredential(ctx, opts.target, { beforeRefresh: commandRuns });
+  commandRuns();
   ctx.secrets.add(entry.token);
   return runDeploy({
     command,
@@ -173,5 +227,6 @@ export async function run(command: string[], opts: RunOptions = {}): Promise<Run
     stdout: opts.stdout ?? ((t) => void process.stdout.write(t)),
     stderr: opts.stderr ?? ((t) => void process.stderr.write(t)),
     redact: (t) => ctx.secrets.redact(t),
+    pendingSecret: (t) => ctx.secrets.pendingPrefix(t),
   });
 }

@@ -8,6 +8,12 @@ export declare class SecretRegistry {
     add(secret: string | undefined | null): void;
     onAdd(listener: (secret: string) => void): void;
     redact(text: string): string;
+    /**
+     * How many characters at the end of `text` could be the start of a secret. A stream that shows
+     * an unfinished line early keeps those back: a secret written in two pieces, with a pause
+     * between them, would otherwise be printed as two halves that neither match nor get masked.
+     */
+    pendingPrefix(text: string): number;
     has(secret: string): boolean;
 }
 /** Node's JSON.parse errors quote their input; this one never does. */

@@ -38,6 +38,8 @@ export interface RunOptions {
     stdout: (text: string) => void;
     stderr: (text: string) => void;
     redact?: (text: string) => string;
+    /** How much of an unfinished line could be a secret's start (SecretRegistry.pendingPrefix). */
+    pendingSecret?: (text: string) => number;
     cwd?: string;
 }
 export interface RunResult {
