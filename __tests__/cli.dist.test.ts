@@ -348,4 +348,56 @@ describe('the bundled CLI', () => {
       DEPLOY_LOGIN_CONFIG: storeFile(),
     });
   });
+
+  it('an automatic refresh (token, run) authenticates the confidential client, as the login did', async () => {
+    const withSecret = { ...env, DEPLOY_LOGIN_CLIENT_SECRET: 'deploy-cli-secret' };
+    const login = await runCli(
+      [
+        'login',
+        '--url',
+        target.url,
+        '--username',
+        'ci-deployer',
+        '--password-stdin',
+        '--client-id',
+        'deploy-cli',
+      ],
+      { env: withSecret, stdin: CANARY.password + '\n' },
+    );
+    expect(outcome(login)).toMatchObject({ code: 0 });
+    const first = storedToken();
+    // The token expires: the store says so (the seal no longer matches; the store is read whole).
+    const store = JSON.parse(fs.readFileSync(storeFile(), 'utf8'));
+    store.targets.default.expiresAt = new Date(Date.now() - 3600_000).toISOString();
+    fs.writeFileSync(storeFile(), JSON.stringify(store), { mode: 0o600 });
+    // Without the client's secret the target refuses the refresh token (it was issued to that client).
+    const anonymous = await runCli(['token'], { env });
+    expect(anonymous.code).toBe(3);
+    const t = await runCli(['token'], { env: withSecret, allowCanaries: true });
+    expect(t.code).toBe(0);
+    const fresh = t.stdout.trim();
+    addCanary(fresh);
+    expect(fresh).not.toBe(first);
+    const r = await runCli(['run', '--', process.execPath, '-e', 'process.exit(0)'], { env: withSecret });
+    expect(r.code).toBe(0);
+  });
+
+  it.each([
+    ['invalid_scope', 2],
+    ['unauthorized_client', 2],
+    ['invalid_grant', 3],
+  ])('a 400 %s from the token endpoint exits %i (configuration, not credentials)', async (error, code) => {
+    await target.faults([
+      {
+        path: '/oauth/token',
+        kind: 'status',
+        status: 400,
+        times: -1,
+        body: { error, error_description: 'no' },
+      },
+    ]);
+    const r = await loginPassword();
+    expect(r.code).toBe(code);
+    expect(r.stderr).toContain(error);
+  });
 });

@@ -418,9 +418,10 @@ function issueOpaqueToken(state, prefix, sub, kind) {
   return { token, claims };
 }
 
-function issueRefreshToken(state, sub, kind) {
+/** `client`: the confidential client it was issued to, which must authenticate to use it (RFC 6749 §6). */
+function issueRefreshToken(state, sub, kind, client) {
   const token = `rt-${randomToken(32)}`;
-  state.refreshTokens.set(token, { sub, kind });
+  state.refreshTokens.set(token, { sub, kind, client });
   return token;
 }
 
@@ -629,11 +630,11 @@ function oidcDiscovery(state, _req, res) {
 }
 
 /** Full OAuth success body; refresh tokens only for grants where a person or long-lived secret is involved. */
-function tokenResponse(state, sub, kind, { refresh = false, scope, exchange = false } = {}) {
+function tokenResponse(state, sub, kind, { refresh = false, scope, exchange = false, client } = {}) {
   const { token } = issueAccessToken(state, sub, kind, scope ? { scope } : {});
   const body = { access_token: token, token_type: 'Bearer', expires_in: state.tokenTtl };
   if (exchange) body.issued_token_type = 'urn:ietf:params:oauth:token-type:access_token';
-  if (refresh) body.refresh_token = issueRefreshToken(state, sub, kind);
+  if (refresh) body.refresh_token = issueRefreshToken(state, sub, kind, client);
   if (scope) body.scope = scope;
   return body;
 }
@@ -654,7 +655,7 @@ async function oauthToken(state, req, res, _url, entry) {
 }
 
 const GRANTS = {
-  password(state, params, res) {
+  password(state, params, res, client) {
     if (!params.username || !params.password) {
       return oauthError(res, 400, 'invalid_request', 'username and password are required');
     }
@@ -665,7 +666,11 @@ const GRANTS = {
     sendJson(
       res,
       200,
-      tokenResponse(state, params.username, 'password', { refresh: true, scope: params.scope }),
+      tokenResponse(state, params.username, 'password', {
+        refresh: true,
+        scope: params.scope,
+        client: client.confidential ? client.id : undefined,
+      }),
     );
   },
 
@@ -690,10 +695,19 @@ const GRANTS = {
     );
   },
 
-  refresh_token(state, params, res) {
+  refresh_token(state, params, res, client) {
+    const held = state.refreshTokens.get(params.refresh_token);
+    // Issued to a confidential client: only that client, authenticated, may use it (RFC 6749 §6).
+    if (held?.client && !(client.confidential && client.id === held.client)) {
+      return oauthError(res, 401, 'invalid_client', 'this refresh token needs its client to authenticate');
+    }
     const record = consumeRefreshToken(state, params.refresh_token);
     if (!record) return oauthError(res, 400, 'invalid_grant', 'unknown or already used refresh token');
-    sendJson(res, 200, tokenResponse(state, record.sub, record.kind, { refresh: true }));
+    sendJson(
+      res,
+      200,
+      tokenResponse(state, record.sub, record.kind, { refresh: true, client: record.client }),
+    );
   },
 
   client_credentials(state, _params, res, client) {

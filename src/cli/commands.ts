@@ -79,6 +79,17 @@ export function targetOption(v: Values, env: Cli['env']): string | undefined {
   return flag === undefined ? envTargetName(env) : validateTargetName(flag, '--target');
 }
 
+/**
+ * What an automatic refresh (token, env, run on an expired token) authenticates with: the client
+ * secret of a confidential client, from the environment as at login. Without it such a target
+ * answers invalid_client and the refresh reads as "needs login".
+ */
+function refreshCredentials(cli: Cli): Credentials {
+  const clientSecret = cli.env.DEPLOY_LOGIN_CLIENT_SECRET || undefined;
+  cli.ctx.secrets.add(clientSecret);
+  return clientSecret ? { clientSecret } : {};
+}
+
 async function readCredentials(v: Values, env: Cli['env']): Promise<Credentials> {
   if (typeof v.password === 'string' || typeof v.token === 'string') {
     throw invalidInput(
@@ -247,7 +258,9 @@ function seconds(value: string | undefined, label: string, fallback: number): nu
 
 export async function tokenCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('token', argv, COMMON);
-  const { name, entry } = await usableCredential(cli.ctx, targetOption(v, cli.env));
+  const { name, entry } = await usableCredential(cli.ctx, targetOption(v, cli.env), {
+    creds: refreshCredentials(cli),
+  });
   if (entry.tokenInToolFileOnly) {
     throw invalidInput(
       `Target "${name}" logged in with a password that only its tool file holds (${entry.files.map((f) => f.path).join(', ')}); there is no token to print.`,
@@ -264,7 +277,9 @@ export async function tokenCommand(cli: Cli, argv: string[]): Promise<number> {
 
 export async function envCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('env', argv, COMMON);
-  const { name, entry } = await usableCredential(cli.ctx, targetOption(v, cli.env));
+  const { name, entry } = await usableCredential(cli.ctx, targetOption(v, cli.env), {
+    creds: refreshCredentials(cli),
+  });
   const vars: Record<string, string> = {
     DEPLOY_LOGIN_CONFIG: cli.ctx.storePath,
     ...envVariables({
@@ -360,7 +375,10 @@ export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
   let cred: { name: string; entry: StoredTarget };
   let loggedInAgain = false;
   try {
-    cred = await usableCredential(cli.ctx, target, { beforeRefresh: commandRuns });
+    cred = await usableCredential(cli.ctx, target, {
+      beforeRefresh: commandRuns,
+      creds: refreshCredentials(cli),
+    });
   } catch (err) {
     if (!v.relogin || !(err instanceof DeployLoginError) || err.outcome !== 'needs-login') throw err;
     commandRuns();

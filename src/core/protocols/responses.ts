@@ -10,13 +10,17 @@ import type { Grant } from './types.js';
 const NEEDS_LOGIN_ERRORS = new Set([
   'invalid_grant',
   'invalid_client',
-  'unauthorized_client',
   'access_denied',
   'expired_token',
   'invalid_token',
   'invalid_target',
-  'invalid_scope',
 ]);
+
+/**
+ * OAuth error codes that mean the request itself asks for something this client may not have: a
+ * scope, or a grant type. Logging in again cannot help; the configuration has to change (exit 2).
+ */
+const CONFIG_ERRORS = new Set(['invalid_scope', 'unauthorized_client']);
 
 export function parseJsonObject(res: HttpResponse): Record<string, unknown> | undefined {
   const parsed = parseJsonSafely(res.text);
@@ -49,6 +53,11 @@ export function rejection(res: HttpResponse, what: string): DeployLoginError {
   const body = parseJsonObject(res);
   const { code, text } = errorReason(body);
   const why = text ? ` (${text})` : '';
+  if (res.status === 400 && code && CONFIG_ERRORS.has(code)) {
+    return invalidInput(
+      `${what} refused the request with HTTP 400${why}: check the scope and the client id (what this client is allowed to ask for).`,
+    );
+  }
   if (
     res.status === 401 ||
     res.status === 403 ||
