@@ -119,6 +119,30 @@ describe('the CLI code cache', () => {
     expect(fs.readdirSync(elsewhere)).toEqual([]);
   });
 
+  // V8 runs whatever bytecode a cache holds: the file is judged itself, through the descriptor it
+  // is read from, not only its directory (which another user may swap where TMPDIR allows it).
+  test.each([
+    ['readable by others', (f: string) => fs.chmodSync(f, 0o644)],
+    ['with a second hard link', (f: string) => fs.linkSync(f, `${f}.other-link`)],
+  ])('a cache file %s is not used: it is replaced by a new one of our own', async (_, spoil) => {
+    for (let i = 0; i < 2; i++) expect((await runCli(['targets'], { env: env() })).code).toBe(0);
+    const [name] = cacheFiles();
+    const file = path.join(cacheDir(), name!);
+    expect(fs.readFileSync(file)[0]).toBe(2);
+    spoil(file);
+    const ino = fs.statSync(file).ino;
+    expect((await runCli(['targets'], { env: env() })).code).toBe(0);
+    expect(fs.statSync(file).ino).not.toBe(ino);
+    expect(fs.readFileSync(file)[0]).toBe(1);
+    expect(modeOf(file)).toBe(0o600);
+  });
+
+  test('a TMPDIR that does not exist is not created (only the cache directory inside one is)', async () => {
+    const missing = path.join(tmp, 'no-such', 'tmp');
+    expect((await runCli(['targets'], { env: env({ TMPDIR: missing }) })).code).toBe(0);
+    expect(fs.existsSync(path.join(tmp, 'no-such'))).toBe(false);
+  });
+
   test('an unusable TMPDIR only costs the cache', async () => {
     const file = path.join(tmp, 'a-file');
     fs.writeFileSync(file, '');

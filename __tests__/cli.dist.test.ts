@@ -400,4 +400,11 @@ describe('the bundled CLI', () => {
     expect(r.code).toBe(code);
     expect(r.stderr).toContain(error);
   });
+
+  it('--version prints the version package.json declares (one number, not two kept by hand)', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const r = await runCli(['--version'], { env });
+    expect(outcome(r)).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(`${pkg.version}\n`);
+  });
 });

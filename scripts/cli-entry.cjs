@@ -14,7 +14,12 @@ function compiled() {
   if (uid === undefined || process.platform === 'win32' || !path.isAbsolute(tmp)) return undefined;
   const vm = require('node:vm');
   const dir = path.join(tmp, `deploy-login-code-cache-${uid}`);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Only the last directory: a TMPDIR that does not exist is not ours to create.
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err;
+  }
   const st = fs.lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
   const source = fs.readFileSync(BUNDLE, 'utf8');
@@ -25,12 +30,10 @@ function compiled() {
   // every later run meets, so its cache (which keeps the first's functions too) is the lasting one.
   let cachedData;
   let generation = 0;
-  try {
-    const bytes = fs.readFileSync(file);
+  const bytes = ownCache(file, uid);
+  if (bytes) {
     generation = bytes[0];
     cachedData = bytes.subarray(1);
-  } catch {
-    // No cache yet: this run makes one.
   }
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: BUNDLE,
@@ -108,6 +111,33 @@ function lowerFrom(s, from, dash) {
     if (!((c >= 97 && c <= 122) || (dash && c === 45))) return false;
   }
   return true;
+}
+
+/**
+ * The cache file's bytes, if it is this user's own: V8 runs whatever bytecode a cache holds, and the
+ * directory checked before may have been swapped since (a rename by another user, where TMPDIR
+ * lets them), so the file itself is judged, through the descriptor it is read from.
+ */
+function ownCache(file, uid) {
+  let fd;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch {
+    return undefined; // no cache yet: this run makes one
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.uid !== uid || (st.mode & 0o077) !== 0 || st.nlink !== 1) return undefined;
+    const bytes = Buffer.allocUnsafe(st.size);
+    for (let at = 0; at < bytes.length;) {
+      const n = fs.readSync(fd, bytes, at, bytes.length - at, at);
+      if (n === 0) return undefined;
+      at += n;
+    }
+    return bytes;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function writeAll(fd, bytes) {

@@ -21,7 +21,9 @@ export async function writeLauncher(cliEntry: string, env: NodeJS.ProcessEnv): P
   await fs.mkdir(base, { recursive: true });
   // mkdtemp: a new directory (mode 0700) that nobody else can have made or planted.
   const dir = await fs.mkdtemp(path.join(base, DIR_PREFIX));
-  const sh = `#!/bin/sh\nexec "${process.execPath}" "${cliEntry}" "$@"\n`;
+  // Single quotes: a path holding $, ` or " (an action checked out anywhere) stays a path.
+  const q = (p: string) => `'${p.replace(/'/g, `'\\''`)}'`;
+  const sh = `#!/bin/sh\nexec ${q(process.execPath)} ${q(cliEntry)} "$@"\n`;
   await fs.writeFile(path.join(dir, LAUNCHERS[0]!), sh, { mode: 0o755 });
   if (process.platform === 'win32') {
     await fs.writeFile(path.join(dir, LAUNCHERS[1]!), `@"${process.execPath}" "${cliEntry}" %*\r\n`);
