@@ -127,6 +127,29 @@ gate('npm-registry (verdaccio + npm)', verdaccioPeer.available())(
       expect(bad.code).toBe(3);
       expect(bad.stderr).toMatch(/rejected the credentials with HTTP 401/);
 
+      // A mistyped username: verdaccio's open sign-up creates the account; deploy-login says so and
+      // stores nothing, rather than logging in (and publishing) as a brand-new user.
+      const typo = await p.cli(
+        [
+          'login',
+          '--target',
+          'npm-typo',
+          '--url',
+          url,
+          '--protocol',
+          'npm-registry',
+          '--username',
+          'alise',
+          '--password-stdin',
+        ],
+        { stdin: CANARY.password },
+      );
+      expect(typo.code).toBe(3);
+      expect(typo.stderr).toMatch(
+        /had no user "alise" and created one instead of logging in: check the username/,
+      );
+      expect((await p.cli(['status', '--target', 'npm-typo'])).code).toBe(3);
+
       await p.login(
         [
           '--target',

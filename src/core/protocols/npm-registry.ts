@@ -3,7 +3,7 @@ import { invalidInput, needsLogin } from '../errors.js';
 import type { HttpResponse } from '../http.js';
 import { ensureOk, errorReason, givenTokenGrant, grantOf, parseJsonObject, rejection } from './responses.js';
 import type { Grant, Protocol, ProtocolDeps } from './types.js';
-import type { TargetSpec } from '../target.js';
+import { printable, type TargetSpec } from '../target.js';
 
 /**
  * An npm registry (npmjs.org, verdaccio, Nexus, Artifactory...), `url` = the registry URL.
@@ -65,6 +65,13 @@ async function legacyLogin(
     );
   }
   const body = ensureOk(res, what);
+  // A registry with open sign-up (verdaccio's default) takes the PUT for an unknown name as a
+  // sign-up and says so ("user 'x' created"): a mistyped username must not log in as a new account.
+  if (typeof body.ok === 'string' && /\bcreated\b/i.test(body.ok)) {
+    throw needsLogin(
+      `${what} had no user "${printable(name)}" and created one instead of logging in: check the username (the new account stays on the registry; remove it there).`,
+    );
+  }
   return grantOf(body.token, what, deps.now(), { username: name });
 }
 
