@@ -23,7 +23,7 @@ function compiled() {
   const st = fs.lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
   const source = fs.readFileSync(BUNDLE, 'utf8');
-  const own = `94235a96c2aa9215-${source.length}-`;
+  const own = `90de1a3756b90d04-${source.length}-`;
   const file = path.join(dir, `${own}${process.version}-${process.arch}-${shape(process.argv.slice(2))}`);
   // The file is one byte of generation, then V8's cache. The first run of a command usually meets
   // a world without a store or tool files and so compiles only that path; the second meets what

@@ -36,7 +36,7 @@ import {
   type Values,
 } from './args.js';
 import { createOutput, type Sinks, humanDuration, paint, readStdin, type Output } from './io.js';
-import { relogin } from './relogin.js';
+import { environmentCredentials, relogin } from './relogin.js';
 import { contextFor, withLoginExtras } from './login-extras.js';
 
 export interface Cli {
@@ -80,14 +80,14 @@ export function targetOption(v: Values, env: Cli['env']): string | undefined {
 }
 
 /**
- * What an automatic refresh (token, env, run on an expired token) authenticates with: the client
- * secret of a confidential client, from the environment as at login. Without it such a target
- * answers invalid_client and the refresh reads as "needs login".
+ * What an automatic refresh (token, env, run on an expired token) authenticates with: the same
+ * environment secrets as `deploy-login refresh` (a confidential client's DEPLOY_LOGIN_CLIENT_SECRET;
+ * without it such a target answers invalid_client and the refresh reads as "needs login").
  */
 function refreshCredentials(cli: Cli): Credentials {
-  const clientSecret = cli.env.DEPLOY_LOGIN_CLIENT_SECRET || undefined;
-  cli.ctx.secrets.add(clientSecret);
-  return clientSecret ? { clientSecret } : {};
+  const creds = environmentCredentials(cli.env);
+  for (const s of Object.values(creds)) cli.ctx.secrets.add(s);
+  return creds;
 }
 
 async function readCredentials(v: Values, env: Cli['env']): Promise<Credentials> {
@@ -98,11 +98,7 @@ async function readCredentials(v: Values, env: Cli['env']): Promise<Credentials>
   }
   if (v['password-stdin'] && v['token-stdin'])
     throw invalidInput('Use only one of --password-stdin and --token-stdin.');
-  const creds: Credentials = {
-    password: env.DEPLOY_LOGIN_PASSWORD || undefined,
-    token: env.DEPLOY_LOGIN_TOKEN || undefined,
-    clientSecret: env.DEPLOY_LOGIN_CLIENT_SECRET || undefined,
-  };
+  const creds = environmentCredentials(env);
   if (v['password-stdin']) creds.password = await readStdin();
   if (v['token-stdin']) creds.token = await readStdin();
   return creds;
@@ -370,7 +366,8 @@ export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
   const json = v.json === true;
 
   // The credential first, as the contract orders it (missing or expired: 3, whatever the command);
-  // but a command that cannot start is found before a refresh or --relogin is spent on it.
+  // but a command that cannot start is found before a refresh or --relogin is spent on it (and
+  // otherwise by runDeploy, which checks it before it spawns).
   const commandRuns = () => requireCommand(command[0]!, cli.env);
   let cred: { name: string; entry: StoredTarget };
   let loggedInAgain = false;
@@ -385,7 +382,6 @@ export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
     cred = await relogin(cli, target, err);
     loggedInAgain = true;
   }
-  commandRuns();
   const attempt = (entry: typeof cred.entry) =>
     runDeploy({
       command,

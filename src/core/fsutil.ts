@@ -49,20 +49,19 @@ export async function ensureDir(dir: string): Promise<void> {
  * made on its own, so one another process made meanwhile (EEXIST) is not counted as ours.
  */
 export async function makeDirs(dir: string): Promise<string[]> {
+  const partIsFile = () =>
+    invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
   const missing: string[] = [];
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     const st = await fs.lstat(d).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return undefined;
-      if (err.code === 'ENOTDIR')
-        throw invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
+      if (err.code === 'ENOTDIR') throw partIsFile();
       throw err;
     });
+    // The common case, a real directory already there: nothing to make, nothing more to check.
+    if (st?.isDirectory() && missing.length === 0) return [];
     if (st || path.dirname(d) === d) break;
     missing.unshift(d);
-  }
-  if (missing.length === 0) {
-    await ensureDir(dir);
-    return [];
   }
   const made: string[] = [];
   for (const d of missing) {
@@ -73,12 +72,12 @@ export async function makeDirs(dir: string): Promise<string[]> {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') continue;
       await removeEmptyDirs(made);
-      if (code === 'ENOTDIR')
-        throw invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
+      if (code === 'ENOTDIR') throw partIsFile();
       throw err;
     }
   }
-  await ensureDir(dir);
+  // What stands there now (a symlinked or non-directory leaf) gets ensureDir's checks and errors.
+  if (made.length === 0) await ensureDir(dir);
   return made;
 }
 
@@ -398,15 +397,15 @@ function ownerIsDead(content: string): boolean {
   return sameHost && !pidAlive(Number(pid));
 }
 
+/** How long an empty lock file may be a live writer's, between creating it and writing its owner. */
+const EMPTY_LOCK_MS = 2_000;
+
 /**
  * Break the lock if its owner is gone. Owner and inode are read through one descriptor, so the
  * owner we judge is the file we would break: a lock released and re-taken between two reads
  * (owner read from the old file, the new file stat'ed) can never get a live owner's lock broken.
  * One breaker at a time (`.breaking`), and the inode is checked again right before the rename.
  */
-/** How long an empty lock file may be a live writer's, between creating it and writing its owner. */
-const EMPTY_LOCK_MS = 2_000;
-
 async function breakIfStale(lock: string, staleMs: number, draft: string, me: string): Promise<boolean> {
   let seen: { content: string; ino: bigint; dev: bigint; mtimeMs: number };
   try {

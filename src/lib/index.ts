@@ -213,8 +213,8 @@ async function runGuarded(command: string[], opts: RunOptions): Promise<RunResul
   const commandRuns = () => {
     if (command[0]) requireCommand(command[0], ctx.env, opts.cwd);
   };
+  // (Without a refresh, runDeploy checks the command itself before it spawns.)
   const { name, entry } = await usableCredential(ctx, opts.target, { beforeRefresh: commandRuns });
-  commandRuns();
   ctx.secrets.add(entry.token);
   return runDeploy({
     command,
