@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CANARY } from './helpers/canary';
 import { startDevTarget, type DevTarget } from './helpers/devTarget';
-import { baseEnv, modeOf, NODE20, NODE24, runCli } from './helpers/dist';
+import { baseEnv, CLI, modeOf, NODE20, NODE24, runCli, runProcess } from './helpers/dist';
 
 const uid = process.getuid!();
 
@@ -151,6 +151,35 @@ describe('the CLI code cache', () => {
     const rel = await runCli(['targets'], { env: env({ TMPDIR: 'relative/dir' }) });
     expect(rel.code).toBe(0);
     expect(fs.existsSync('relative')).toBe(false);
+  });
+
+  test.each([
+    ['with its code cache', () => env()],
+    ['without one (no usable TMPDIR)', () => env({ TMPDIR: 'relative/dir' })],
+  ])('the bundle lives as one string in the large-object space, %s', async (_, envOf) => {
+    // The build writes the bundle already wrapped and >= 128 KiB (cliBundle in scripts/build.mjs),
+    // so V8 keeps its source out of the young generation; wrapping it again at run time, or a
+    // bundle under the limit, would show here as two copies or none. No collection runs
+    // (a 16 MiB semi-space), so what the run allocated is all still there at exit.
+    const probe = path.join(tmp, 'probe.cjs');
+    const out = path.join(tmp, 'large-objects');
+    fs.writeFileSync(
+      probe,
+      `process.on('exit', () => { const s = require('node:v8').getHeapSpaceStatistics(); ` +
+        `require('node:fs').writeFileSync(${JSON.stringify(out)}, ` +
+        `String(s.find((x) => x.space_name === 'new_large_object_space').space_used_size)); });`,
+    );
+    // Three runs: without a cache, writing it, and with it.
+    for (let run = 0; run < 3; run++) {
+      const r = await runProcess(NODE24, ['--min-semi-space-size=16', '-r', probe, CLI, '--version'], {
+        env: envOf(),
+      });
+      expect(r.code).toBe(0);
+      const bytes = Number(fs.readFileSync(out, 'utf8'));
+      expect(bytes).toBeGreaterThanOrEqual(128 * 1024);
+      expect(bytes).toBeLessThan(2 * 128 * 1024);
+    }
+    expect(fs.statSync(path.join(path.dirname(CLI), 'deploy-login.js')).size).toBeGreaterThan(128 * 1024);
   });
 
   test('caches of other builds are pruned once a week old; this build keeps its own', async () => {

@@ -7,12 +7,16 @@ const path = require('node:path');
 
 const BUNDLE = path.join(__dirname, 'deploy-login.js');
 
-function compiled() {
+/**
+ * The bundle is a function expression (the CommonJS wrapper is written by the build: see cliBundle
+ * in scripts/build.mjs); this compiles it with the user's code cache, or returns undefined where
+ * there can be none.
+ */
+function compiled(vm, source) {
   const uid = process.getuid?.();
   // os.tmpdir()'s rule, without loading node:os (path.join below drops a trailing slash).
   const tmp = process.env.TMPDIR || process.env.TMP || process.env.TEMP || '/tmp';
   if (uid === undefined || process.platform === 'win32' || !path.isAbsolute(tmp)) return undefined;
-  const vm = require('node:vm');
   const dir = path.join(tmp, `deploy-login-code-cache-${uid}`);
   // Only the last directory: a TMPDIR that does not exist is not ours to create.
   try {
@@ -22,8 +26,7 @@ function compiled() {
   }
   const st = fs.lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
-  const source = fs.readFileSync(BUNDLE, 'utf8');
-  const own = `90de1a3756b90d04-${source.length}-`;
+  const own = `ded54017112f28dc-${source.length}-`;
   const file = path.join(dir, `${own}${process.version}-${process.arch}-${shape(process.argv.slice(2))}`);
   // The file is one byte of generation, then V8's cache. The first run of a command usually meets
   // a world without a store or tool files and so compiles only that path; the second meets what
@@ -35,10 +38,7 @@ function compiled() {
     generation = bytes[0];
     cachedData = bytes.subarray(1);
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: BUNDLE,
-    cachedData,
-  });
+  const script = new vm.Script(source, { filename: BUNDLE, cachedData });
   if (cachedData === undefined || script.cachedDataRejected || generation < 2) {
     const next = cachedData === undefined || script.cachedDataRejected ? 1 : generation + 1;
     // After a successful run every function it needed is compiled; a failed run may have taken a
@@ -154,13 +154,14 @@ function pruneOthers(dir, own) {
   }
 }
 
+const vm = require('node:vm');
+const source = fs.readFileSync(BUNDLE, 'utf8');
 let run;
 try {
-  run = compiled();
+  run = compiled(vm, source);
 } catch {
-  // A runtime without vm code caches, or an unusable temp directory: load the bundle plainly.
+  // A runtime without vm code caches, or an unusable temp directory: compile without a cache.
 }
-if (run) {
-  const m = { exports: {} };
-  run.call(m.exports, m.exports, require, m, BUNDLE, __dirname);
-} else require(BUNDLE);
+run ??= vm.runInThisContext(source, { filename: BUNDLE });
+const m = { exports: {} };
+run.call(m.exports, m.exports, require, m, BUNDLE, __dirname);
