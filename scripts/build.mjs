@@ -45,16 +45,16 @@ function deferBuiltins(code) {
 
 /**
  * The CLI's entry, in front of its bundle (cli/deploy-login.js: see cliBundle). A CLI process is
- * short and most of its own time goes to V8 compiling the functions it calls, lazily, one by one; Node's
- * compile cache does not help there, as it keeps only what V8 compiled before the bundle ran. So the
- * entry compiles the bundle itself (vm.Script) with a code cache that it writes after the first two
- * successful runs (the second meets the store the first made), when every function they needed is
- * compiled: one cache per command and set of flag names, since `login` and
- * `status` call different code. The cache lives in a directory private to the user (created 0700,
+ * short and most of its own time goes to V8 compiling the functions it calls, lazily, one by one;
+ * Node's compile cache does not help there, as it keeps only what V8 compiled before the bundle
+ * ran. So the entry compiles the bundle itself (vm.Script) with a code cache that it writes after
+ * the first two successful runs (the second meets the store the first made), when every function
+ * they needed is compiled: one cache per command and set of flag names, since `login` and `status`
+ * call different code. The cache lives in a directory private to the user (created 0700,
  * used only if owned by them and closed to others: V8 code read from a directory other users can
  * write would be a way in), under a name that carries the bundle's hash (V8 checks only the
- * source's length) and the runtime's version. Anything unexpected compiles the bundle without a cache.
- * The Action does not do this: a hosted runner starts each job on a fresh machine.
+ * source's length) and the runtime's version. Anything unexpected compiles the bundle without a
+ * cache. The Action does not do this: a hosted runner starts each job on a fresh machine.
  */
 const cliEntry = async (hash) =>
   (await readFile(path.join(root, 'scripts', 'cli-entry.cjs'), 'utf8')).replace('__BUNDLE_HASH__', hash);
