@@ -391,6 +391,26 @@ describe('the bundled Action, run like a runner runs it', () => {
       expect(fs.existsSync(path.join(files.home, '.config', 'fermyon', 'config.json'))).toBe(true);
     });
 
+    it("removes the job's own store directory once empty, never one chosen with DEPLOY_LOGIN_CONFIG", async () => {
+      const files = runner();
+      const { main, post } = await runActionJob(files, passwordInputs());
+      const store = main.outputs['credentials-file']!;
+      expect(post.code).toBe(0);
+      expect(fs.existsSync(store)).toBe(false);
+      expect(fs.existsSync(path.dirname(store))).toBe(false);
+      expect(path.dirname(path.dirname(store))).toBe(files.runnerTemp);
+      expect(fs.existsSync(files.runnerTemp)).toBe(true);
+
+      const mine = path.join(files.home, 'mine');
+      fs.mkdirSync(mine, { mode: 0o700 });
+      const chosen = path.join(mine, 'credentials.json');
+      const again = await runActionJob(runner(), passwordInputs(), { env: { DEPLOY_LOGIN_CONFIG: chosen } });
+      expect(again.main.outputs['credentials-file']).toBe(chosen);
+      expect(again.post.code).toBe(0);
+      expect(fs.existsSync(chosen)).toBe(false);
+      expect(fs.existsSync(mine)).toBe(true);
+    });
+
     it('does nothing, and succeeds, when main saved no state', async () => {
       const files = runner();
       const post = await runActionStep('post', files, {});

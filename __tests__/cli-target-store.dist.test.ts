@@ -147,6 +147,62 @@ describe('the bundled CLI: target names and the store', () => {
       }
     });
 
+    describe('a path the login could not write is found before anything is sent (exit 2)', () => {
+      const loginPassword = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+        runCli(['login', '--url', target.url, '--username', 'ci-deployer', '--password-stdin', ...args], {
+          env: { ...env, ...extra },
+          stdin: CANARY.password + '\n',
+        });
+      const nothingSent = async () => expect(await target.log()).toEqual([]);
+
+      it('a symlinked Spin config: refused, the link and what it leads to untouched', async () => {
+        const elsewhere = path.join(home, 'elsewhere.json');
+        fs.writeFileSync(elsewhere, '{}\n');
+        fs.mkdirSync(path.dirname(spinFile()), { recursive: true });
+        fs.symlinkSync(elsewhere, spinFile());
+        expect(outcome(await loginPassword(['--format', 'spin']))).toEqual({
+          code: 2,
+          stderr: `deploy-login login: ${spinFile()} is a symlink; deploy-login never writes credentials through a symlink: remove it.\n`,
+        });
+        await nothingSent();
+        expect(fs.readFileSync(elsewhere, 'utf8')).toBe('{}\n');
+        expect(fs.existsSync(storeFile())).toBe(false);
+      });
+
+      it('a file where the store directory should be', async () => {
+        const blocker = path.join(home, 'blocker');
+        fs.writeFileSync(blocker, '');
+        const store = path.join(blocker, 'deploy-login', 'credentials.json');
+        expect(outcome(await loginPassword([], { DEPLOY_LOGIN_CONFIG: store }))).toEqual({
+          code: 2,
+          stderr: `deploy-login login: ${path.dirname(store)} cannot be created: part of its path is a file: move it away.\n`,
+        });
+        await nothingSent();
+      });
+
+      it('a file where a tool file directory should be (KUBECONFIG under a file)', async () => {
+        const blocker = path.join(home, 'blocker');
+        fs.writeFileSync(blocker, '');
+        const kube = path.join(blocker, 'config');
+        const r = await loginPassword(['--format', 'kubeconfig', '--insecure'], { KUBECONFIG: kube });
+        expect(outcome(r)).toEqual({
+          code: 2,
+          stderr: `deploy-login login: ${blocker} cannot be created: part of its path is a file: move it away.\n`,
+        });
+        await nothingSent();
+        expect(fs.existsSync(storeFile())).toBe(false);
+      });
+
+      it('a directory where the store file should be', async () => {
+        fs.mkdirSync(storeFile(), { recursive: true });
+        expect(outcome(await loginPassword([]))).toEqual({
+          code: 2,
+          stderr: `deploy-login login: ${storeFile()} exists and is not a file: move it away.\n`,
+        });
+        await nothingSent();
+      });
+    });
+
     it('still replaces a corrupt regular store file, with a warning that names it', async () => {
       fs.mkdirSync(path.dirname(storeFile()), { recursive: true, mode: 0o700 });
       fs.writeFileSync(storeFile(), 'not a store\n');

@@ -1,7 +1,7 @@
 import * as core from './runner.js';
-import os from 'node:os';
 import path from 'node:path';
 import { createContext, type CoreContext } from '../core/context.js';
+import { homeOf } from '../core/home.js';
 import { EXIT_CODES, toFailure, type Outcome } from '../core/errors.js';
 import { login, type LoginResult } from '../core/login.js';
 import type { RunResult } from '../core/run.js';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   let rows: SummaryRow[] | undefined;
   // Known before anything can fail, so a failed step still tells the workflow where the store is.
   const state: PostState = {
-    storePath: storePath(process.env, process.env.HOME ?? os.homedir()),
+    storePath: storePath(process.env, homeOf(process.env)),
     targets: [],
     cleanup: true,
   };

@@ -1,5 +1,5 @@
-import os from 'node:os';
 import path from 'node:path';
+import { homeOf } from './home.js';
 import { HttpClient, httpOptionsFromEnv, type HttpResponse } from './http.js';
 import { ciIdTokenFetcher, type OidcOptions } from './oidc.js';
 import type { IdTokenFetcher, ProtocolDeps } from './protocols/types.js';
@@ -29,7 +29,7 @@ export interface ContextOverrides extends Partial<CoreContext> {
 
 export function createContext(overrides: ContextOverrides = {}): CoreContext {
   const env = overrides.env ?? process.env;
-  const home = overrides.home ?? env.HOME ?? os.homedir();
+  const home = overrides.home ?? homeOf(env);
   const log = overrides.log ?? (() => undefined);
   const http =
     overrides.http ??

@@ -138,13 +138,41 @@ async function onFile<T>(file: string, verb: string, work: () => Promise<T>): Pr
   }
 }
 
+/**
+ * What writing `file` would refuse, found before a login sends anything (exit 2 promises that
+ * nothing was sent): the file a symlink or not a file, or a part of its path a file. It only
+ * reads; the write checks again. One lstat when the file is already there.
+ */
+export async function checkWritable(file: string): Promise<void> {
+  const partIsFile = () =>
+    invalidInput(`${path.dirname(file)} cannot be created: part of its path is a file: move it away.`);
+  const st = await fs.lstat(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOTDIR') throw partIsFile();
+    return undefined;
+  });
+  if (st) {
+    if (st.isSymbolicLink()) throw symlinkRefused(file);
+    if (!st.isFile()) throw invalidInput(`${file} exists and is not a file: move it away.`);
+    return;
+  }
+  for (let d = path.dirname(path.resolve(file)); ; d = path.dirname(d)) {
+    const here = await fs.lstat(d).catch(() => undefined);
+    if (here) {
+      // A symlinked directory is followed, as makeDirs does (e.g. /tmp on macOS).
+      const dir = here.isSymbolicLink() ? await fs.stat(d).catch(() => undefined) : here;
+      if (!dir?.isDirectory()) throw partIsFile();
+      return;
+    }
+    if (path.dirname(d) === d) return;
+  }
+}
+
+const symlinkRefused = (file: string) =>
+  invalidInput(`${file} is a symlink; deploy-login never writes credentials through a symlink: remove it.`);
+
 export async function refuseSymlink(file: string): Promise<void> {
   const st = await fs.lstat(file).catch(() => undefined);
-  if (st?.isSymbolicLink()) {
-    throw invalidInput(
-      `${file} is a symlink; deploy-login never writes credentials through a symlink: remove it.`,
-    );
-  }
+  if (st?.isSymbolicLink()) throw symlinkRefused(file);
 }
 
 /**

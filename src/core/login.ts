@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { isoTime } from './time.js';
 import { invalidInput } from './errors.js';
-import { makeDirs, removeEmptyDirs } from './fsutil.js';
+import { checkWritable, makeDirs, removeEmptyDirs } from './fsutil.js';
 import type { CoreContext } from './context.js';
 import { clockWarnings } from './jwt.js';
 import { protocolDeps, storeDir } from './context.js';
@@ -36,6 +36,17 @@ export function checkFormats(spec: TargetSpec, label = 'format'): void {
   }
 }
 
+/**
+ * The store and every tool file this login will write, checked before anything is sent: a
+ * symlinked Spin config or a file where RUNNER_TEMP should be a directory is the user's to fix
+ * (exit 2), and finding it only after the exchange spent a token and broke "nothing was sent".
+ */
+async function checkWritePaths(spec: TargetSpec, ctx: CoreContext): Promise<void> {
+  await checkWritable(ctx.storePath);
+  const fctx = formatContext(ctx, spec, { token: '' });
+  for (const f of spec.formats) await checkWritable(writerFor(f)!.locate(fctx).path);
+}
+
 export function formatContext(ctx: CoreContext, spec: TargetSpec, grant: Grant): FormatContext {
   return {
     target: spec,
@@ -64,6 +75,7 @@ export async function login(spec: TargetSpec, creds: Credentials, ctx: CoreConte
 export async function obtainGrant(spec: TargetSpec, creds: Credentials, ctx: CoreContext): Promise<Grant> {
   for (const s of [creds.password, creds.token, creds.clientSecret]) ctx.secrets.add(s);
   checkFormats(spec);
+  await checkWritePaths(spec, ctx);
   const protocol = await protocolFor(spec);
   const grant = await protocol.obtain(spec, creds, protocolDeps(ctx));
   ctx.secrets.add(grant.token);

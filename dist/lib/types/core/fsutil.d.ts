@@ -21,6 +21,12 @@ export declare function makeDirs(dir: string): Promise<string[]>;
 export declare function removeEmptyDirs(dirs: readonly string[] | undefined): Promise<void>;
 export declare function readIfExists(file: string): Promise<string | undefined>;
 export declare function fileError(err: unknown, file: string, verb: string): unknown;
+/**
+ * What writing `file` would refuse, found before a login sends anything (exit 2 promises that
+ * nothing was sent): the file a symlink or not a file, or a part of its path a file. It only
+ * reads; the write checks again. One lstat when the file is already there.
+ */
+export declare function checkWritable(file: string): Promise<void>;
 export declare function refuseSymlink(file: string): Promise<void>;
 /**
  * Write a whole file so that readers see either the old or the new content, never a mix:
