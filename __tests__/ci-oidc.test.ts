@@ -94,6 +94,25 @@ describe('GitHub Actions', () => {
     expect(r.stderr).toContain('permissions: id-token: write');
     expect(r.stderr).toMatch(/forks and Dependabot/);
   });
+
+  it('a request URL that is not one is the environment to fix (exit 2), not a bug, and nothing is sent', async () => {
+    await target.resetControl();
+    const r = await oidcLogin(target, {
+      ...target.githubEnv(),
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'not-a-url',
+      GITHUB_ACTIONS: 'true',
+    });
+    expect({ code: r.code, json: r.json }).toEqual({
+      code: 2,
+      json: {
+        outcome: 'invalid-input',
+        exitCode: 2,
+        error:
+          "ACTIONS_ID_TOKEN_REQUEST_URL is not a URL: the CI sets it for its OIDC token service; fix or unset it in the job's environment.",
+      },
+    });
+    expect(await target.log()).toEqual([]);
+  });
 });
 
 describe('GitLab CI', () => {
@@ -249,6 +268,17 @@ describe('Azure Pipelines', () => {
       authorization: true,
       status: 200,
     });
+  });
+
+  it('a SYSTEM_OIDCREQUESTURI that is not a URL is exit 2 naming it', async () => {
+    const r = await oidcLogin(azureTarget, azureEnv({ SYSTEM_OIDCREQUESTURI: 'bad url' }), [
+      '--azure-service-connection',
+      'sc-1234',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.json.error).toBe(
+      "SYSTEM_OIDCREQUESTURI is not a URL: the CI sets it for its OIDC token service; fix or unset it in the job's environment.",
+    );
   });
 
   it('takes the connection id from DEPLOY_LOGIN_AZURE_SERVICE_CONNECTION_ID, and warns about its fixed audience', async () => {

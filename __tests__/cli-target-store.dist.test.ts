@@ -124,6 +124,23 @@ describe('the bundled CLI: target names and the store', () => {
     });
   });
 
+  describe('argument mistakes: one sentence, the command named once', () => {
+    it.each([
+      [['use'], 'use', 'Give exactly one target name, e.g. deploy-login use staging.'],
+      [
+        ['use', '../x'],
+        'use',
+        `The target name "../x" is not a valid target name: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.`,
+      ],
+      [['logout', '--all', '--target', 'x'], 'logout', 'Use either --target or --all, not both.'],
+      [['run'], 'run', 'Give the deploy command after "--", e.g. deploy-login run -- spin deploy.'],
+    ])('%j', async (args, command, sentence) => {
+      const r = await runCli(args, { env });
+      expect(outcome(r)).toEqual({ code: 2, stderr: `deploy-login ${command}: ${sentence}\n` });
+      expect(fs.existsSync(path.dirname(storeFile()))).toBe(false);
+    });
+  });
+
   describe('the store file and its directory', () => {
     it('refuses a store that is a symlink to a file that is not JSON: never moved aside, never replaced', async () => {
       const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-victim-'));
@@ -193,11 +210,44 @@ describe('the bundled CLI: target names and the store', () => {
         expect(fs.existsSync(storeFile())).toBe(false);
       });
 
+      it('a dangling symlink in the store path: refused before sending, and by logout and use too', async () => {
+        fs.symlinkSync(path.join(home, 'nowhere'), path.join(home, 'D'));
+        const store = path.join(home, 'D', 'sub', 'credentials.json');
+        const sentence = (cmd: string) =>
+          `deploy-login ${cmd}: ${path.dirname(store)} cannot be created (part of its path leads nowhere, or its file system takes no new directories): check the path.\n`;
+        expect(outcome(await loginPassword([], { DEPLOY_LOGIN_CONFIG: store }))).toEqual({
+          code: 2,
+          stderr: sentence('login'),
+        });
+        await nothingSent();
+        for (const args of [
+          ['logout', '--all'],
+          ['use', 'x'],
+        ]) {
+          const r = await runCli(args, { env: { ...env, DEPLOY_LOGIN_CONFIG: store }, timeoutMs: 10_000 });
+          expect(outcome(r)).toEqual({ code: 2, stderr: sentence(args[0]!) });
+        }
+        expect(fs.existsSync(path.join(home, 'nowhere'))).toBe(false);
+      });
+
+      it('a store directory its file system will not create (/proc): exit 2 at once, never a spin', async () => {
+        for (const args of [['logout'], ['logout', '--all'], ['use', 'x']]) {
+          const r = await runCli(args, {
+            env: { ...env, DEPLOY_LOGIN_CONFIG: '/proc/deploy-login-nope/credentials.json' },
+            timeoutMs: 10_000,
+          });
+          expect(outcome(r)).toEqual({
+            code: 2,
+            stderr: `deploy-login ${args[0]}: /proc/deploy-login-nope cannot be created (part of its path leads nowhere, or its file system takes no new directories): check the path.\n`,
+          });
+        }
+      });
+
       it('a directory where the store file should be', async () => {
         fs.mkdirSync(storeFile(), { recursive: true });
         expect(outcome(await loginPassword([]))).toEqual({
           code: 2,
-          stderr: `deploy-login login: ${storeFile()} exists and is not a file: move it away.\n`,
+          stderr: `deploy-login login: ${storeFile()} cannot be written (it is a directory): check the path and its permissions.\n`,
         });
         await nothingSent();
       });

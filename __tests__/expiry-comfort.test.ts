@@ -297,7 +297,7 @@ describe('completion', () => {
   it('refuses an unknown shell (exit 2)', async () => {
     const r = await runCli(['completion', 'powershell']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('give one shell, one of: bash, zsh, fish');
+    expect(r.stderr).toContain('deploy-login completion: Give one shell, one of: bash, zsh, fish');
   });
 });
 

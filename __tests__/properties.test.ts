@@ -1334,7 +1334,10 @@ test('the built CLI: DEPLOY_LOGIN_CONFIG naming a directory is reported (exit 2)
     counts.processes++;
     const r = await runCli(argv, { env });
     expect({ argv, code: r.code }).toEqual({ argv, code: 2 });
-    expect(r.stderr).toContain(`${dir} cannot be read (it is a directory)`);
+    // login finds it before sending anything (a path it would write), status and logout on reading.
+    expect(r.stderr).toContain(
+      `${dir} cannot be ${argv[0] === 'login' ? 'written' : 'read'} (it is a directory)`,
+    );
   }
   expect(fs.existsSync(path.join(dir, 'precious'))).toBe(true);
   expect(fs.readdirSync(root).filter((n) => n.startsWith('not-a-store.corrupt'))).toEqual([]);

@@ -33,7 +33,7 @@ describe('tool files: unparseable files, directories, ledgers, refusals before t
   const env = (extra: NodeJS.ProcessEnv = {}) =>
     baseEnv({ HOME: files.home, DEPLOY_LOGIN_CONFIG: store(), ...extra });
   const home = (rel: string) => path.join(files.home, rel);
-  const passwordLogin = (formats: string, extra: string[] = []) =>
+  const passwordLogin = (formats: string, extra: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) =>
     runCli(
       [
         'login',
@@ -46,7 +46,7 @@ describe('tool files: unparseable files, directories, ledgers, refusals before t
         formats,
         ...extra,
       ],
-      { env: env(), stdin: CANARY.password + '\n' },
+      { env: env(extraEnv), stdin: CANARY.password + '\n' },
     );
   const tokenLogin = (formats: string, token: string, extra: string[] = []) =>
     runCli(
@@ -120,15 +120,53 @@ describe('tool files: unparseable files, directories, ledgers, refusals before t
     ]);
   });
 
+  test('status names a tool file of the target that its tool can no longer read (exit 2), never says all is well', async () => {
+    expect((await tokenLogin('spin,docker,kubeconfig', CANARY.token, ['--insecure'])).code).toBe(0);
+    expect((await runCli(['status'], { env: env() })).code).toBe(0);
+    const cases: Array<[string, string, string]> = [
+      [
+        '.config/fermyon/config.json',
+        'garbage{',
+        `The Spin config ${home('.config/fermyon/config.json')} is not a JSON object: fix it or delete it, then log in again.`,
+      ],
+      [
+        '.docker/config.json',
+        'nope',
+        `The Docker config ${home('.docker/config.json')} is not a JSON object: fix it or delete it, then log in again.`,
+      ],
+      [
+        '.kube/config',
+        'clusters: [unclosed\n',
+        `The kubeconfig ${home('.kube/config')} is not valid YAML (line 2): fix it or delete it, then log in again.`,
+      ],
+    ];
+    for (const [rel, text, sentence] of cases) {
+      const good = fs.readFileSync(home(rel), 'utf8');
+      fs.writeFileSync(home(rel), text);
+      const r = await runCli(['status'], { env: env() });
+      expect({ rel, code: r.code, stderr: r.stderr }).toEqual({
+        rel,
+        code: 2,
+        stderr: `deploy-login status: ${sentence}\n`,
+      });
+      const json = await runCli(['status', '--json'], { env: env() });
+      expect(json.code).toBe(2);
+      expect(JSON.parse(json.stdout)).toEqual({ outcome: 'invalid-input', exitCode: 2, error: sentence });
+      fs.writeFileSync(home(rel), good);
+    }
+    expect((await runCli(['status'], { env: env() })).code).toBe(0);
+  });
+
   test('a failure after the exchange leaves no store and no directory of ours behind', async () => {
-    // config.json is a directory: docker's file cannot be written, after spin's was.
-    fs.mkdirSync(home('.docker/config.json'), { recursive: true });
-    const r = await passwordLogin('spin,docker');
+    // Docker's directory cannot be made (/proc takes none), which only the write finds: after the
+    // exchange, and after spin's file was written.
+    const docker = '/proc/deploy-login-test-docker';
+    const r = await passwordLogin('spin,docker', [], { DOCKER_CONFIG: docker });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/config\.json cannot be (written|read|locked) \(it is a directory\)/);
+    expect(r.stderr).toContain(`${docker} cannot be created (`);
     expect((await target.log()).map((q) => q.path)).toContain('/oauth/token');
     expect(fs.existsSync(path.dirname(store()))).toBe(false);
-    expect(tree(files.home)).toEqual(['.docker/', '.docker/config.json/']);
+    expect(tree(files.home)).toEqual([]);
   });
 
   test('CLI: logout removes the directories login made in an empty HOME, and only those', async () => {

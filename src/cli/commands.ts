@@ -173,7 +173,7 @@ export function printLogin(cli: Cli, r: LoginResult, json: boolean): void {
 
 export async function logoutCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('logout', argv, { ...COMMON, all: { type: 'boolean' } });
-  if (v.all && v.target) throw invalidInput('logout: use either --target or --all, not both.');
+  if (v.all && v.target) throw invalidInput('Use either --target or --all, not both.');
   const r = await logout(cli.ctx, {
     target: v.all ? undefined : targetOption(v, cli.env),
     all: v.all === true,
@@ -338,8 +338,9 @@ export async function targetsCommand(cli: Cli, argv: string[]): Promise<number> 
 export async function useCommand(cli: Cli, argv: string[]): Promise<number> {
   const { positionals } = parse('use', argv, { help: COMMON.help! }, true);
   if (positionals.length !== 1)
-    throw invalidInput('use: give exactly one target name, e.g. deploy-login use staging.');
-  await useTarget(cli.ctx, positionals[0]!);
+    throw invalidInput('Give exactly one target name, e.g. deploy-login use staging.');
+  // A name no target could have is a typo to point out, before the store is even opened.
+  await useTarget(cli.ctx, validateTargetName(positionals[0]!, 'The target name'));
   cli.io.err(`Current target is now "${positionals[0]}".\n`);
   return 0;
 }
@@ -350,7 +351,7 @@ export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
   const command = dash >= 0 ? argv.slice(dash + 1) : [];
   const { values: v } = parse('run', own, RUN_OPTIONS);
   if (command.length === 0)
-    throw invalidInput('run: give the deploy command after "--", e.g. deploy-login run -- spin deploy.');
+    throw invalidInput('Give the deploy command after "--", e.g. deploy-login run -- spin deploy.');
   const timeout = str(v.timeout);
   const timeoutS = timeout === undefined ? 0 : Number(timeout);
   if (!Number.isFinite(timeoutS) || timeoutS < 0)

@@ -84,9 +84,7 @@ export async function completionCommand(cli: Cli, argv: string[]): Promise<numbe
   }
   const shell = argv[0];
   if (argv.length !== 1 || !(SHELLS as readonly string[]).includes(shell!)) {
-    throw invalidInput(
-      `completion: give one shell, one of: ${SHELLS.join(', ')} (e.g. deploy-login completion bash).`,
-    );
+    throw invalidInput(`Give one shell, one of: ${SHELLS.join(', ')} (e.g. deploy-login completion bash).`);
   }
   const script = shell === 'bash' ? bashScript() : shell === 'zsh' ? zshScript() : fishScript();
   cli.io.out(script);

@@ -40,7 +40,7 @@ export async function ensureDir(dir: string): Promise<void> {
       throw invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
     if (code !== 'ENOENT') throw err;
   }
-  await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
+  await mkdirEach(dir);
 }
 
 /**
@@ -49,6 +49,19 @@ export async function ensureDir(dir: string): Promise<void> {
  * made on its own, so one another process made meanwhile (EEXIST) is not counted as ours.
  */
 export async function makeDirs(dir: string): Promise<string[]> {
+  const made = await mkdirEach(dir);
+  if (!made) return [];
+  // What stands there now (a symlinked or non-directory leaf) gets ensureDir's checks and errors.
+  if (made.length === 0) await ensureDir(dir);
+  return made;
+}
+
+/**
+ * Make the missing directories of `dir` one at a time, outermost first, and say which were made
+ * (undefined: `dir` is a real directory already, the common case). Never Node's recursive mkdir: where a parent exists but takes no new entries (/proc, a dangling
+ * symlink) it retries forever, and a logout spun at 100% CPU.
+ */
+async function mkdirEach(dir: string): Promise<string[] | undefined> {
   const partIsFile = () =>
     invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
   const missing: string[] = [];
@@ -59,7 +72,7 @@ export async function makeDirs(dir: string): Promise<string[]> {
       throw err;
     });
     // The common case, a real directory already there: nothing to make, nothing more to check.
-    if (st?.isDirectory() && missing.length === 0) return [];
+    if (st?.isDirectory() && missing.length === 0) return undefined;
     if (st || path.dirname(d) === d) break;
     missing.unshift(d);
   }
@@ -73,13 +86,17 @@ export async function makeDirs(dir: string): Promise<string[]> {
       if (code === 'EEXIST') continue;
       await removeEmptyDirs(made);
       if (code === 'ENOTDIR') throw partIsFile();
-      throw err;
+      if (code === 'ENOENT') throw cannotCreate(d);
+      throw fileError(err, d, 'created');
     }
   }
-  // What stands there now (a symlinked or non-directory leaf) gets ensureDir's checks and errors.
-  if (made.length === 0) await ensureDir(dir);
   return made;
 }
+
+const cannotCreate = (dir: string) =>
+  invalidInput(
+    `${dir} cannot be created (part of its path leads nowhere, or its file system takes no new directories): check the path.`,
+  );
 
 /**
  * Remove directories that makeDirs made, innermost first, while they are empty: one that holds
@@ -152,7 +169,10 @@ export async function checkWritable(file: string): Promise<void> {
   });
   if (st) {
     if (st.isSymbolicLink()) throw symlinkRefused(file);
-    if (!st.isFile()) throw invalidInput(`${file} exists and is not a file: move it away.`);
+    if (!st.isFile()) {
+      const why = st.isDirectory() ? 'it is a directory' : 'something else is in the way';
+      throw invalidInput(`${file} cannot be written (${why}): check the path and its permissions.`);
+    }
     return;
   }
   for (let d = path.dirname(path.resolve(file)); ; d = path.dirname(d)) {
@@ -160,6 +180,7 @@ export async function checkWritable(file: string): Promise<void> {
     if (here) {
       // A symlinked directory is followed, as makeDirs does (e.g. /tmp on macOS).
       const dir = here.isSymbolicLink() ? await fs.stat(d).catch(() => undefined) : here;
+      if (here.isSymbolicLink() && !dir) throw cannotCreate(path.dirname(path.resolve(file)));
       if (!dir?.isDirectory()) throw partIsFile();
       return;
     }

@@ -4,7 +4,7 @@ import { invalidInput, needsLogin, unavailable } from './errors.js';
 import type { HttpClient } from './http.js';
 import { decodeJwtClaims } from './jwt.js';
 import type { OidcOptions, OidcSourceName } from './oidc.js';
-import { DEFAULT_ID_TOKEN_ENV, NO_OIDC_SOURCE } from './oidc.js';
+import { DEFAULT_ID_TOKEN_ENV, NO_OIDC_SOURCE, serviceUrl } from './oidc.js';
 import { ensureOk } from './protocols/responses.js';
 import type { IdTokenFetcher } from './protocols/types.js';
 import { envValue, type Env } from './store.js';
@@ -186,7 +186,7 @@ export function azureIdToken(env: Env, http: HttpClient, opts: OidcOptions): IdT
         `Azure Pipelines issues OIDC tokens per service connection: give its id with --azure-service-connection (or ${AZURE_CONNECTION_VARS[0]}).`,
       );
     }
-    const url = new URL(base);
+    const url = serviceUrl(base, 'SYSTEM_OIDCREQUESTURI');
     url.searchParams.set('api-version', AZURE_OIDC_API_VERSION);
     url.searchParams.set('serviceConnectionId', connection);
     const res = await http.request({

@@ -35,6 +35,20 @@ export const DEFAULT_ID_TOKEN_ENV = 'DEPLOY_LOGIN_ID_TOKEN';
 export const GITHUB_PERMISSION_HINT =
   'add `permissions: id-token: write` to the workflow or job (pull requests from forks and Dependabot runs never get an OIDC token: use a password or token secret there)';
 
+/**
+ * A CI token service's URL from the variable the CI sets: one that does not parse is the job's
+ * environment to fix (exit 2), not a bug.
+ */
+export function serviceUrl(raw: string, variable: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw invalidInput(
+      `${variable} is not a URL: the CI sets it for its OIDC token service; fix or unset it in the job's environment.`,
+    );
+  }
+}
+
 /** GitHub's request: the runner's URL (already carrying a query) plus `audience`, with its bearer. */
 export function githubIdToken(env: Env, http: HttpClient): IdTokenFetcher {
   return async (audience) => {
@@ -42,7 +56,7 @@ export function githubIdToken(env: Env, http: HttpClient): IdTokenFetcher {
     const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
     if (!url || !bearer)
       throw invalidInput(`GitHub Actions did not provide an OIDC token: ${GITHUB_PERMISSION_HINT}.`);
-    const u = new URL(url);
+    const u = serviceUrl(url, 'ACTIONS_ID_TOKEN_REQUEST_URL');
     u.searchParams.set('audience', audience);
     const res = await http.request({
       method: 'GET',

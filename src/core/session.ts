@@ -1,7 +1,7 @@
 import { protocolDeps, type CoreContext } from './context.js';
 import { invalidInput, needsLogin } from './errors.js';
 import { writerFor } from './formats/index.js';
-import { removeEmptyDirs } from './fsutil.js';
+import { readIfExists, removeEmptyDirs } from './fsutil.js';
 import { isExpired } from './jwt.js';
 import { protocolFor } from './protocols/index.js';
 import { pickTargetName, readStore, updateStore, type StoreData, type StoredTarget } from './store.js';
@@ -58,7 +58,24 @@ export function needsLoginError(s: TargetStatus): Error {
 export async function status(ctx: CoreContext, explicit?: string): Promise<TargetStatus> {
   const data = await readStore(ctx.storePath, (d) => pickTargetName(explicit, ctx.env, d));
   const name = pickTargetName(explicit, ctx.env, data);
+  await checkToolFiles(data.targets[name]);
   return describe(name, data.targets[name], data, ctx.now());
+}
+
+/**
+ * A tool file this target wrote that its tool could no longer read is never passed over in
+ * silence: status names it and why (exit 2, the contract), rather than report a credential the
+ * deploy would fail to use. A file gone since is not a parse problem; line formats always read.
+ */
+async function checkToolFiles(entry: StoredTarget | undefined): Promise<void> {
+  for (const j of entry?.files ?? []) {
+    const writer = writerFor(j.format);
+    if (!writer?.parse) continue;
+    const text = await readIfExists(j.path);
+    if (text === undefined) continue;
+    await writer.load?.();
+    writer.parse(text, j.path);
+  }
 }
 
 export async function listTargets(ctx: CoreContext): Promise<TargetStatus[]> {

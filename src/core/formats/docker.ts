@@ -95,6 +95,9 @@ export const dockerWriter: FormatWriter = {
   entryAt(content, key) {
     return entryOf(parseConfig(content, 'the Docker config'), key);
   },
+  parse(content, file) {
+    parseConfig(content, file);
+  },
   remove(existing, key, previousEntry) {
     const config = parseConfig(existing, 'the Docker config');
     const auths = (config.auths ?? {}) as Json;

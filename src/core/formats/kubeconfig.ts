@@ -178,6 +178,9 @@ export const kubeconfigWriter: FormatWriter = {
   check(target) {
     if (!target.insecure) kubeCaData(target.options);
   },
+  parse(content, file) {
+    parse(content, file);
+  },
   upsert(existing, ctx) {
     const file = kubeconfigPath(ctx).path;
     const doc = parse(existing, file);

@@ -23,19 +23,20 @@ export const spinWriter: FormatWriter = {
   check(target) {
     bindleUrl(target.options);
   },
+  parse(content, file) {
+    if (content.trim() === '') return;
+    const parsed = parseJsonSafely(content);
+    if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+      throw new UnparseableToolFile(
+        `The Spin config ${file} is not a JSON object: fix it or delete it, then log in again.`,
+        'it is not a JSON object',
+      );
+    }
+  },
   upsert(existing, ctx) {
     // Not a connection Spin could read: replaced like any other format's unparseable file (with a
     // warning), not silently.
-    if (existing !== undefined && existing.trim() !== '') {
-      const parsed = parseJsonSafely(existing);
-      if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-        const file = spinWriter.locate(ctx).path;
-        throw new UnparseableToolFile(
-          `The Spin config ${file} is not a JSON object: fix it or delete it, then log in again.`,
-          'it is not a JSON object',
-        );
-      }
-    }
+    if (existing !== undefined) spinWriter.parse!(existing, spinWriter.locate(ctx).path);
     // A connection file is ours whole: whatever was there is kept verbatim and put back on logout.
     return {
       content: JSON.stringify(spinConnection(ctx), null, 2) + '\n',

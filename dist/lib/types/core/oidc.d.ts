@@ -17,6 +17,11 @@ export interface OidcOptions {
 /** The variable GitLab's `id_tokens` entry is named by default (and the generic `env` source's). */
 export declare const DEFAULT_ID_TOKEN_ENV = "DEPLOY_LOGIN_ID_TOKEN";
 export declare const GITHUB_PERMISSION_HINT = "add `permissions: id-token: write` to the workflow or job (pull requests from forks and Dependabot runs never get an OIDC token: use a password or token secret there)";
+/**
+ * A CI token service's URL from the variable the CI sets: one that does not parse is the job's
+ * environment to fix (exit 2), not a bug.
+ */
+export declare function serviceUrl(raw: string, variable: string): URL;
 /** GitHub's request: the runner's URL (already carrying a query) plus `audience`, with its bearer. */
 export declare function githubIdToken(env: Env, http: HttpClient): IdTokenFetcher;
 /**

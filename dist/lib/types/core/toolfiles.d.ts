@@ -41,6 +41,11 @@ export interface FormatWriter {
      * and a token issued only to be thrown away is a token a log may have seen for nothing.
      */
     check?(target: FormatTarget): void;
+    /**
+     * Throw UnparseableToolFile when the tool could not read `content` (what `status` reports);
+     * formats whose every text reads (line-based ones) leave it out.
+     */
+    parse?(content: string, file: string): void;
     /** Merge our entry into the file's current text (undefined when absent). Throws invalidInput if unparseable. */
     upsert(existing: string | undefined, ctx: FormatContext): {
         content: string;
