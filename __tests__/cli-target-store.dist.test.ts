@@ -141,6 +141,18 @@ describe('the bundled CLI: target names and the store', () => {
     });
   });
 
+  it.each([
+    ['DEPLOY_LOGIN_URL', { DEPLOY_LOGIN_TOKEN: CANARY.token }, []],
+    ['HIPPO_URL', { HIPPO_USERNAME: 'u', HIPPO_PASSWORD: CANARY.password }, ['--protocol', 'fermyon']],
+    ['CLOUD_URL', { SPIN_AUTH_TOKEN: CANARY.token }, ['--protocol', 'fermyon']],
+  ])('a bad URL from the environment is named by its variable: %s', async (variable, vars, args) => {
+    const r = await runCli(['login', ...args], { env: { ...env, ...vars, [variable]: 'not a url' } });
+    expect(outcome(r)).toEqual({
+      code: 2,
+      stderr: `deploy-login login: ${variable} "not a url" is not a URL: give an absolute URL such as https://deploy.example.com.\n`,
+    });
+  });
+
   describe('the store file and its directory', () => {
     it('refuses a store that is a symlink to a file that is not JSON: never moved aside, never replaced', async () => {
       const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-victim-'));

@@ -138,7 +138,15 @@ export async function loginCommand(cli: Cli, argv: string[]): Promise<number> {
   const creds = spin.creds;
   for (const s of Object.values(creds)) ctx.secrets.add(s);
   const input = await withLoginExtras(spin.input, v, env);
-  const spec = resolveTarget(input, creds, { label: cliLabel, allowHttp, defaultUrl: spin.defaultUrl });
+  // A value that came from the environment is reported under the variable's name, not the flag's.
+  const label: InputLabel = (key) =>
+    (key === 'url' && str(v.url) === undefined && env.DEPLOY_LOGIN_URL && 'DEPLOY_LOGIN_URL') ||
+    (key === 'username' &&
+      str(v.username) === undefined &&
+      env.DEPLOY_LOGIN_USERNAME &&
+      'DEPLOY_LOGIN_USERNAME') ||
+    cliLabel(key);
+  const spec = resolveTarget(input, creds, { label, allowHttp, defaultUrl: spin.defaultUrl });
   if (spec.method === 'device' || deviceStep) {
     const { deviceLoginCommand } = await import('./device.js');
     return deviceLoginCommand(cli, spec, creds, v);

@@ -53,8 +53,11 @@ export function withSpinEnvironment(
   }
   const hippo = method === 'password' || (method === 'auto' && !filled.token && !!username);
   // Spin 1.x read HIPPO_URL for Hippo logins; the cloud plugin reads CLOUD_URL.
-  const url =
-    input.url?.trim() || (hippo ? pick(env, 'HIPPO_URL', 'CLOUD_URL') : pick(env, 'CLOUD_URL', 'HIPPO_URL'));
+  // A URL from Spin's variables is checked here, so a bad one is reported under the variable's name.
+  const urlVar = input.url?.trim()
+    ? undefined
+    : (hippo ? ['HIPPO_URL', 'CLOUD_URL'] : ['CLOUD_URL', 'HIPPO_URL']).find((n) => pick(env, n));
+  const url = input.url?.trim() || (urlVar && validateUrl(pick(env, urlVar)!, urlVar, { allowHttp }));
   const options = { ...(input.options ?? {}) };
   const bindle = pick(env, 'BINDLE_URL');
   if (hippo && bindle && options.bindleUrl === undefined) {
