@@ -134,6 +134,16 @@ describe('the bundled CLI: target names and the store', () => {
       ],
       [['logout', '--all', '--target', 'x'], 'logout', 'Use either --target or --all, not both.'],
       [['run'], 'run', 'Give the deploy command after "--", e.g. deploy-login run -- spin deploy.'],
+      [
+        ['run', '--timeout', '-1', '--', 'true'],
+        'run',
+        `Option '--timeout' argument is ambiguous (a value that starts with "-" is written --timeout=VALUE); see "deploy-login run --help".`,
+      ],
+      [
+        ['login', '--insecure=true', '--url', 'https://deploy.example.com'],
+        'login',
+        `Option '--insecure' does not take an argument (give --insecure alone for true, leave it out for false); see "deploy-login login --help".`,
+      ],
     ])('%j', async (args, command, sentence) => {
       const r = await runCli(args, { env });
       expect(outcome(r)).toEqual({ code: 2, stderr: `deploy-login ${command}: ${sentence}\n` });

@@ -109,11 +109,19 @@ export function parse(
   } catch (err) {
     if (!(err instanceof ArgError)) throw err;
     // The CLI prefixes every error with "deploy-login <command>:" already: say the command once.
-    throw invalidInput(`${err.message}; see "deploy-login ${command} --help".`);
+    throw invalidInput(`${err.message}${err.fix ?? ''}; see "deploy-login ${command} --help".`);
   }
 }
 
-class ArgError extends Error {}
+/** The parser's refusal (worded as node:util parseArgs words it), and how to write it instead. */
+class ArgError extends Error {
+  constructor(
+    message: string,
+    readonly fix?: string,
+  ) {
+    super(message);
+  }
+}
 
 const looksLikeOption = (v: string) => v.length > 1 && v[0] === '-';
 const label = (name: string, o: OptionSpec) => (o.short ? `-${o.short}, --${name}` : `--${name}`);
@@ -146,13 +154,21 @@ export function parseStrict(
       const o = spec(name);
       if (!o) throw new ArgError(`Unknown option '${name ? `--${name}` : arg}'`);
       if (o.type === 'boolean') {
-        if (eq >= 0) throw new ArgError(`Option '${label(name, o)}' does not take an argument`);
+        if (eq >= 0)
+          throw new ArgError(
+            `Option '${label(name, o)}' does not take an argument`,
+            ` (give --${name} alone for true, leave it out for false)`,
+          );
         set(name, o, true);
       } else if (eq >= 0) set(name, o, arg.slice(eq + 1));
       else {
         const value = argv[++i];
         if (value === undefined) throw new ArgError(`Option '${label(name, o)} <value>' argument missing`);
-        if (looksLikeOption(value)) throw new ArgError(`Option '--${name}' argument is ambiguous`);
+        if (looksLikeOption(value))
+          throw new ArgError(
+            `Option '--${name}' argument is ambiguous`,
+            ` (a value that starts with "-" is written --${name}=VALUE)`,
+          );
         set(name, o, value);
       }
     } else if (looksLikeOption(arg)) {
