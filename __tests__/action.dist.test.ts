@@ -411,6 +411,42 @@ describe('the bundled Action, run like a runner runs it', () => {
       expect(fs.existsSync(mine)).toBe(true);
     });
 
+    const STRACE = ['/usr/bin/strace', '/bin/strace'].find((p) => fs.existsSync(p));
+    (STRACE ? it : it.skip)(
+      'writes the per-job store under RUNNER_TEMP atomically without an fsync; a DEPLOY_LOGIN_CONFIG store with one',
+      async () => {
+        const files = runner();
+        // The runner's node under strace: every fsync the step makes, by any thread.
+        const traced = path.join(files.dir, 'node-traced');
+        const log = path.join(files.dir, 'fsyncs');
+        fs.writeFileSync(
+          traced,
+          `#!/bin/sh\nexec "${STRACE}" -f -qq -e trace=fsync,fdatasync -o "${log}" "${NODE24}" "$@"\n`,
+          { mode: 0o755 },
+        );
+        const fsyncs = () =>
+          fs
+            .readFileSync(log, 'utf8')
+            .split('\n')
+            .filter((l) => /f(data)?sync\(/.test(l));
+
+        const job = await runActionStep('main', files, passwordInputs(), { node: traced });
+        expect(job.code).toBe(0);
+        expect(job.outputs['credentials-file']).toBe(
+          path.join(files.runnerTemp, 'deploy-login', 'credentials.json'),
+        );
+        expect(fsyncs()).toEqual([]);
+
+        const kept = path.join(files.home, 'kept', 'credentials.json');
+        const again = await runActionStep('main', runner(), passwordInputs(), {
+          node: traced,
+          env: { DEPLOY_LOGIN_CONFIG: kept },
+        });
+        expect(again.code).toBe(0);
+        expect(fsyncs()).toHaveLength(1);
+      },
+    );
+
     it('does nothing, and succeeds, when main saved no state', async () => {
       const files = runner();
       const post = await runActionStep('post', files, {});

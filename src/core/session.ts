@@ -4,7 +4,14 @@ import { writerFor } from './formats/index.js';
 import { readIfExists, removeEmptyDirs } from './fsutil.js';
 import { isExpired } from './jwt.js';
 import { protocolFor } from './protocols/index.js';
-import { pickTargetName, readStore, updateStore, type StoreData, type StoredTarget } from './store.js';
+import {
+  pickTargetName,
+  readStore,
+  storeIsDurable,
+  updateStore,
+  type StoreData,
+  type StoredTarget,
+} from './store.js';
 import { printable, type Credentials, type TargetSpec } from './target.js';
 import { ownerOf, undoToolFile } from './toolfiles.js';
 import { guardStoreDir } from './store-dir.js';
@@ -96,7 +103,7 @@ export async function useTarget(ctx: CoreContext, name: string): Promise<void> {
       }
       data.current = name;
     },
-    { only: () => name, sparse: true, guardDir: () => guardStoreDir(ctx) },
+    { only: () => name, sparse: true, guardDir: () => guardStoreDir(ctx), durable: storeIsDurable(ctx) },
   );
 }
 
@@ -226,6 +233,7 @@ export async function logout(
     {
       removeWhenEmpty: true,
       guardDir: () => guardStoreDir(ctx),
+      durable: storeIsDurable(ctx),
       // One target's logout checks and changes that entry only; --all checks every entry.
       only: which.all ? undefined : (data) => which.targets ?? pickTargetName(which.target, ctx.env, data),
     },

@@ -57,6 +57,16 @@ export declare const emptyStore: () => StoreData;
 /** $DEPLOY_LOGIN_CONFIG; in Actions a per-job file under RUNNER_TEMP; else the XDG config dir. */
 export declare function storePath(env: Env, home: string): string;
 /**
+ * Whether each store write waits for the disk (fsync before the rename). Not for the per-job store
+ * under RUNNER_TEMP: the runner deletes it after the job, and a machine that crashes ends the job
+ * with it, so durability buys nothing there while costing every Action step 0.3-0.9 ms. Either
+ * way the replace stays atomic (a reader sees the old store or the new one).
+ */
+export declare function storeIsDurable(ctx: {
+    storePath: string;
+    env: Env;
+}): boolean;
+/**
  * The entries a command will use, picked from the store's top-level fields (see
  * storedTargetsProblem). A sealed store (store-seal.ts) hands such a command just those entries
  * and the current target's: the others are not even parsed.
@@ -86,6 +96,8 @@ export interface UpdateOptions {
     removeWhenEmpty?: boolean;
     /** Checks the store's directory right before the store is written (store-dir.ts). */
     guardDir?: () => Promise<void>;
+    /** False: atomic without the fsync (see storeIsDurable). */
+    durable?: boolean;
 }
 /**
  * Read-modify-write under the store's lock, replaced atomically, then sealed. A sealed store has
