@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { addCanary, CANARY, findCanaries } from './helpers/canary';
 import { startDevTarget, type DevTarget } from './helpers/devTarget';
@@ -413,37 +414,36 @@ describe('the bundled Action, run like a runner runs it', () => {
 
     const STRACE = ['/usr/bin/strace', '/bin/strace'].find((p) => fs.existsSync(p));
     (STRACE ? it : it.skip)(
-      'writes the per-job store under RUNNER_TEMP atomically without an fsync; a DEPLOY_LOGIN_CONFIG store with one',
+      'waits for the disk (fsync) only for what a crash could not give back: tool files, and a store holding their undo',
       async () => {
-        const files = runner();
         // The runner's node under strace: every fsync the step makes, by any thread.
-        const traced = path.join(files.dir, 'node-traced');
-        const log = path.join(files.dir, 'fsyncs');
-        fs.writeFileSync(
-          traced,
-          `#!/bin/sh\nexec "${STRACE}" -f -qq -e trace=fsync,fdatasync -o "${log}" "${NODE24}" "$@"\n`,
-          { mode: 0o755 },
-        );
-        const fsyncs = () =>
-          fs
+        const fsyncsOf = async (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) => {
+          const files = runner();
+          const traced = path.join(files.dir, 'node-traced');
+          const log = path.join(files.dir, 'fsyncs');
+          fs.writeFileSync(
+            traced,
+            `#!/bin/sh\nexec "${STRACE}" -f -qq -e trace=fsync,fdatasync -o "${log}" "${NODE24}" "$@"\n`,
+            { mode: 0o755 },
+          );
+          const step = await runActionStep('main', files, passwordInputs(inputs), { node: traced, env });
+          expect(step.code).toBe(0);
+          return fs
             .readFileSync(log, 'utf8')
             .split('\n')
-            .filter((l) => /f(data)?sync\(/.test(l));
-
-        const job = await runActionStep('main', files, passwordInputs(), { node: traced });
-        expect(job.code).toBe(0);
-        expect(job.outputs['credentials-file']).toBe(
-          path.join(files.runnerTemp, 'deploy-login', 'credentials.json'),
-        );
-        expect(fsyncs()).toEqual([]);
-
-        const kept = path.join(files.home, 'kept', 'credentials.json');
-        const again = await runActionStep('main', runner(), passwordInputs(), {
-          node: traced,
-          env: { DEPLOY_LOGIN_CONFIG: kept },
-        });
-        expect(again.code).toBe(0);
-        expect(fsyncs()).toHaveLength(1);
+            .filter((l) => /f(data)?sync\(/.test(l)).length;
+        };
+        const kept = {
+          DEPLOY_LOGIN_CONFIG: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dl-kept-')), 's.json'),
+        };
+        // The job's own store under RUNNER_TEMP: the runner deletes it after the job.
+        expect(await fsyncsOf({})).toBe(0);
+        // A store of tokens alone: a crash loses only what a login gets again.
+        expect(await fsyncsOf({}, kept)).toBe(0);
+        // The Spin file is the user's: it waits; so does a kept store that now holds its undo.
+        expect(await fsyncsOf({ format: 'spin' })).toBe(1);
+        expect(await fsyncsOf({ format: 'spin' }, kept)).toBe(2);
+        fs.rmSync(path.dirname(kept.DEPLOY_LOGIN_CONFIG), { recursive: true, force: true });
       },
     );
 
