@@ -2,6 +2,7 @@ import { protocolDeps, type CoreContext } from './context.js';
 import { invalidInput, needsLogin } from './errors.js';
 import { writerFor } from './formats/index.js';
 import { readIfExists, removeEmptyDirs } from './fsutil.js';
+import { localfs } from './localfs.js';
 import { isExpired } from './jwt.js';
 import { protocolFor } from './protocols/index.js';
 import {
@@ -92,15 +93,23 @@ export async function listTargets(ctx: CoreContext): Promise<TargetStatus[]> {
     .map(([name, entry]) => describe(name, entry, data, ctx.now()));
 }
 
+/**
+ * Whether there is a store at all (a dangling symlink counts: updateStore refuses it). Commands
+ * that only change an existing store check first, so one with nothing to change leaves no
+ * directory behind in HOME for the lock it would have taken.
+ */
+const storeExists = async (ctx: CoreContext): Promise<boolean> =>
+  (await localfs.lstat(ctx.storePath).catch(() => undefined)) !== undefined;
+
+const noSuchTarget = (name: string) =>
+  invalidInput(`There is no stored target "${printable(name)}": "deploy-login targets" lists them.`);
+
 export async function useTarget(ctx: CoreContext, name: string): Promise<void> {
+  if (!(await storeExists(ctx))) throw noSuchTarget(name);
   await updateStore(
     ctx.storePath,
     (data) => {
-      if (!data.targets[name]) {
-        throw invalidInput(
-          `There is no stored target "${printable(name)}": "deploy-login targets" lists them.`,
-        );
-      }
+      if (!data.targets[name]) throw noSuchTarget(name);
       data.current = name;
     },
     { only: () => name, sparse: true, guardDir: () => guardStoreDir(ctx), durable: storeIsDurable(ctx) },
@@ -198,6 +207,7 @@ export async function logout(
   which: { target?: string; all?: boolean; targets?: string[] },
 ): Promise<LogoutResult> {
   const result: LogoutResult = { removed: [], restoredFiles: [] };
+  if (!(await storeExists(ctx))) return result;
   await updateStore(
     ctx.storePath,
     async (data) => {
