@@ -45,11 +45,20 @@ describe('device login in a pseudo-terminal', () => {
     return s;
   };
   const rows = (s: PtySession, re: RegExp) => s.screen().filter((r) => re.test(r));
-
-  test('fermyon: code and URL shown, Enter opens the browser, a 503 is reported and polling goes on, approval logs in', async () => {
+  /**
+   * A $BROWSER that records the URL it was given in `opened`: written whole, then renamed, so the
+   * test never reads the file between its creation and the write.
+   */
+  const fakeBrowser = () => {
     const opened = path.join(home, 'opened.txt');
     const browser = path.join(home, 'browser.sh');
-    fs.writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
+    const script = `#!/bin/sh\nprintf '%s' "$1" > '${opened}.part' && mv '${opened}.part' '${opened}'\n`;
+    fs.writeFileSync(browser, script, { mode: 0o755 });
+    return { opened, browser };
+  };
+
+  test('fermyon: code and URL shown, Enter opens the browser, a 503 is reported and polling goes on, approval logs in', async () => {
+    const { opened, browser } = fakeBrowser();
     const s = cli(
       ['login', '--protocol', 'fermyon', '--url', target.url, '--method', 'device', '--format', 'spin'],
       { BROWSER: browser },
@@ -128,9 +137,7 @@ describe('device login in a pseudo-terminal', () => {
   (fs.existsSync(DENO) ? test : test.skip)(
     'on Deno too: code shown, Enter opens the browser, approval logs in',
     async () => {
-      const opened = path.join(home, 'opened.txt');
-      const browser = path.join(home, 'browser.sh');
-      fs.writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
+      const { opened, browser } = fakeBrowser();
       const s = cli(
         ['login', '--protocol', 'fermyon', '--url', target.url, '--method', 'device'],
         { BROWSER: browser },
