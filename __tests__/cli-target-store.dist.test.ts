@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CANARY } from './helpers/canary';
 import { startDevTarget, type DevTarget } from './helpers/devTarget';
-import { baseEnv, modeOf, runCli, type ProcResult } from './helpers/dist';
+import { baseEnv, modeOf, runCli, runCliPasswordLogin, type ProcResult } from './helpers/dist';
 
 const outcome = (r: ProcResult) => ({ code: r.code, stderr: r.stderr });
 /** One line, one sentence: "deploy-login CMD: ... LABEL ... ." */
@@ -188,10 +188,7 @@ describe('the bundled CLI: target names and the store', () => {
 
     describe('a path the login could not write is found before anything is sent (exit 2)', () => {
       const loginPassword = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
-        runCli(['login', '--url', target.url, '--username', 'ci-deployer', '--password-stdin', ...args], {
-          env: { ...env, ...extra },
-          stdin: CANARY.password + '\n',
-        });
+        runCliPasswordLogin(target.url, args, { ...env, ...extra });
       const nothingSent = async () => expect(await target.log()).toEqual([]);
 
       it('a symlinked Spin config: refused, the link and what it leads to untouched', async () => {
@@ -245,13 +242,11 @@ describe('the bundled CLI: target names and the store', () => {
 
       it('a store directory its file system will not create (/proc): exit 2 at once after the exchange, never a spin', async () => {
         const store = '/proc/deploy-login-nope/credentials.json';
-        const r = await runCli(
-          ['login', '--url', target.url, '--username', 'ci-deployer', '--password-stdin'],
-          {
-            env: { ...env, DEPLOY_LOGIN_CONFIG: store },
-            stdin: CANARY.password + '\n',
-            timeoutMs: 10_000,
-          },
+        const r = await runCliPasswordLogin(
+          target.url,
+          [],
+          { ...env, DEPLOY_LOGIN_CONFIG: store },
+          { timeoutMs: 10_000 },
         );
         expect(outcome(r)).toEqual({
           code: 2,

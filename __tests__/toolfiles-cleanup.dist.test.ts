@@ -10,7 +10,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { addCanary, CANARY } from './helpers/canary';
 import { startDevTarget, type DevTarget } from './helpers/devTarget';
-import { baseEnv, makeRunnerDirs, modeOf, runActionStep, runCli, type RunnerFiles } from './helpers/dist';
+import {
+  baseEnv,
+  makeRunnerDirs,
+  modeOf,
+  runActionStep,
+  runCli,
+  runCliPasswordLogin,
+  type RunnerFiles,
+} from './helpers/dist';
 
 /** Every path under `dir`, relative, sorted: what a test expects HOME to hold. */
 function tree(dir: string): string[] {
@@ -34,20 +42,7 @@ describe('tool files: unparseable files, directories, ledgers, refusals before t
     baseEnv({ HOME: files.home, DEPLOY_LOGIN_CONFIG: store(), ...extra });
   const home = (rel: string) => path.join(files.home, rel);
   const passwordLogin = (formats: string, extra: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) =>
-    runCli(
-      [
-        'login',
-        '--url',
-        target.url,
-        '--username',
-        'ci-deployer',
-        '--password-stdin',
-        '--format',
-        formats,
-        ...extra,
-      ],
-      { env: env(extraEnv), stdin: CANARY.password + '\n' },
-    );
+    runCliPasswordLogin(target.url, ['--format', formats, ...extra], env(extraEnv));
   const tokenLogin = (formats: string, token: string, extra: string[] = []) =>
     runCli(
       [

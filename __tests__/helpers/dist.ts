@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assertNoCanaries } from './canary';
+import { assertNoCanaries, CANARY } from './canary';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const DIST = process.env.DEPLOY_LOGIN_DIST
@@ -82,6 +82,15 @@ export function runCli(args: string[], opts: RunOpts & { node?: string } = {}): 
   const node = opts.node ?? process.execPath;
   const runtimeArgs = node === DENO ? ['run', '-A', '--quiet', CLI, ...args] : [CLI, ...args];
   return runProcess(node, runtimeArgs, opts);
+}
+
+/** `login` to `url` as the dev target's ci-deployer, the canary password on stdin, plus `args`. */
+export function runCliPasswordLogin(url: string, args: string[], env: NodeJS.ProcessEnv, opts: RunOpts = {}) {
+  return runCli(['login', '--url', url, '--username', 'ci-deployer', '--password-stdin', ...args], {
+    ...opts,
+    env,
+    stdin: CANARY.password + '\n',
+  });
 }
 
 export interface RunnerFiles {

@@ -4,6 +4,7 @@ import { createContext } from '../core/context.js';
 import { toFailure } from '../core/errors.js';
 import { removeEmptyDirs } from '../core/fsutil.js';
 import { logout } from '../core/session.js';
+import { isJobStore } from '../core/store.js';
 import { removeLauncher } from './launcher.js';
 import type { PostState } from './main.js';
 
@@ -31,10 +32,7 @@ async function post(): Promise<void> {
       );
       // The job's own store directory (the default in Actions, named for us) goes once it is
       // empty; a directory chosen with DEPLOY_LOGIN_CONFIG is the user's and stays.
-      const runnerTemp = process.env.RUNNER_TEMP;
-      if (runnerTemp && state.storePath === path.join(runnerTemp, 'deploy-login', 'credentials.json')) {
-        await removeEmptyDirs([path.dirname(state.storePath)]);
-      }
+      if (isJobStore(state.storePath, process.env)) await removeEmptyDirs([path.dirname(state.storePath)]);
     }
     // Only the directory main created for the launcher: removeLauncher checks it is one.
     if (state.binDir && !(await removeLauncher(state.binDir))) {

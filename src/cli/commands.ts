@@ -139,13 +139,12 @@ export async function loginCommand(cli: Cli, argv: string[]): Promise<number> {
   for (const s of Object.values(creds)) ctx.secrets.add(s);
   const input = await withLoginExtras(spin.input, v, env);
   // A value that came from the environment is reported under the variable's name, not the flag's.
-  const label: InputLabel = (key) =>
-    (key === 'url' && str(v.url) === undefined && env.DEPLOY_LOGIN_URL && 'DEPLOY_LOGIN_URL') ||
-    (key === 'username' &&
-      str(v.username) === undefined &&
-      env.DEPLOY_LOGIN_USERNAME &&
-      'DEPLOY_LOGIN_USERNAME') ||
-    cliLabel(key);
+  const fromEnv: Partial<Record<string, string>> = {
+    url: str(v.url) === undefined && env.DEPLOY_LOGIN_URL ? 'DEPLOY_LOGIN_URL' : undefined,
+    username:
+      str(v.username) === undefined && env.DEPLOY_LOGIN_USERNAME ? 'DEPLOY_LOGIN_USERNAME' : undefined,
+  };
+  const label: InputLabel = (key) => fromEnv[key] ?? cliLabel(key);
   const spec = resolveTarget(input, creds, { label, allowHttp, defaultUrl: spin.defaultUrl });
   if (spec.method === 'device' || deviceStep) {
     const { deviceLoginCommand } = await import('./device.js');

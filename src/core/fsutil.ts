@@ -58,8 +58,9 @@ export async function makeDirs(dir: string): Promise<string[]> {
 
 /**
  * Make the missing directories of `dir` one at a time, outermost first, and say which were made
- * (undefined: `dir` is a real directory already, the common case). Never Node's recursive mkdir: where a parent exists but takes no new entries (/proc, a dangling
- * symlink) it retries forever, and a logout spun at 100% CPU.
+ * (undefined: `dir` is a real directory already, the common case). Never Node's recursive mkdir:
+ * where a parent exists but takes no new entries (/proc, a dangling symlink) it retries forever,
+ * and a logout spun at 100% CPU.
  */
 async function mkdirEach(dir: string): Promise<string[] | undefined> {
   const partIsFile = () =>

@@ -8,8 +8,8 @@ import { protocolDeps, storeDir } from './context.js';
 import { writerFor } from './formats/index.js';
 import { protocolFor } from './protocols/index.js';
 import type { Grant } from './protocols/types.js';
-import { storeIsDurable, updateStore, type FileJournal, type StoredTarget } from './store.js';
-import { guardStoreDir } from './store-dir.js';
+import { updateStore, type FileJournal, type StoredTarget } from './store.js';
+import { storeWriteOptions } from './store-dir.js';
 import type { Credentials, TargetSpec } from './target.js';
 import { ownerOf, rollbackWrite, writeToolFile, type FormatContext } from './toolfiles.js';
 
@@ -145,8 +145,7 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
       },
       {
         replaceCorrupt: storeCtx.warn,
-        guardDir: () => guardStoreDir(storeCtx),
-        durable: storeIsDurable(storeCtx),
+        ...storeWriteOptions(storeCtx),
         only: () => items.map((item) => item.spec.name),
         sparse: true,
       },

@@ -14,7 +14,8 @@ import { checkFormats, obtainGrant, saveGrants, type LoginResult, type PendingGr
 import { protocolFor } from './protocols/index.js';
 import type { JsonLoginInput } from './protocols/json-config.js';
 import type { SecretRegistry } from './redact.js';
-import { envValue, readStore, storeIsDurable, updateStore, type Env } from './store.js';
+import { envValue, readStore, updateStore, type Env } from './store.js';
+import { storeWriteOptions } from './store-dir.js';
 import {
   printable,
   resolveTarget,
@@ -538,6 +539,6 @@ async function preferFirst(store: CoreContext, results: TargetResult[]): Promise
       // Only take over a "current" this step set itself; never fight another writer's choice.
       if (data.current && ours.has(data.current) && data.targets[first.target]) data.current = first.target;
     },
-    { only: () => first.target, sparse: true, durable: storeIsDurable(store) },
+    { only: () => first.target, sparse: true, ...storeWriteOptions(store) },
   ).catch(() => undefined);
 }

@@ -5,17 +5,10 @@ import { readIfExists, removeEmptyDirs } from './fsutil.js';
 import { localfs } from './localfs.js';
 import { isExpired } from './jwt.js';
 import { protocolFor } from './protocols/index.js';
-import {
-  pickTargetName,
-  readStore,
-  storeIsDurable,
-  updateStore,
-  type StoreData,
-  type StoredTarget,
-} from './store.js';
+import { pickTargetName, readStore, updateStore, type StoreData, type StoredTarget } from './store.js';
 import { printable, type Credentials, type TargetSpec } from './target.js';
 import { ownerOf, undoToolFile } from './toolfiles.js';
-import { guardStoreDir } from './store-dir.js';
+import { storeWriteOptions } from './store-dir.js';
 
 export type CredentialState = 'valid' | 'expired' | 'missing';
 
@@ -112,7 +105,7 @@ export async function useTarget(ctx: CoreContext, name: string): Promise<void> {
       if (!data.targets[name]) throw noSuchTarget(name);
       data.current = name;
     },
-    { only: () => name, sparse: true, guardDir: () => guardStoreDir(ctx), durable: storeIsDurable(ctx) },
+    { only: () => name, sparse: true, ...storeWriteOptions(ctx) },
   );
 }
 
@@ -242,8 +235,7 @@ export async function logout(
     },
     {
       removeWhenEmpty: true,
-      guardDir: () => guardStoreDir(ctx),
-      durable: storeIsDurable(ctx),
+      ...storeWriteOptions(ctx),
       // One target's logout checks and changes that entry only; --all checks every entry.
       only: which.all ? undefined : (data) => which.targets ?? pickTargetName(which.target, ctx.env, data),
     },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CoreContext } from './context.js';
 import { DIR_MODE } from './fsutil.js';
 import { localfs as fs } from './localfs.js';
-import { storePath } from './store.js';
+import { storeIsDurable, storePath, type UpdateOptions } from './store.js';
 import { replaceControlChars } from './text.js';
 
 /** Directories already warned about: a step that writes the store several times says it once. */
@@ -64,3 +64,11 @@ async function makePrivate(dir: string): Promise<boolean> {
     return false;
   }
 }
+
+/** What every store write of a context passes to updateStore: the directory's guard, and durability. */
+export const storeWriteOptions = (
+  ctx: Pick<CoreContext, 'storePath' | 'env' | 'home' | 'platform' | 'warn'>,
+): Pick<UpdateOptions, 'guardDir' | 'durable'> => ({
+  guardDir: () => guardStoreDir(ctx),
+  durable: storeIsDurable(ctx),
+});

@@ -81,9 +81,8 @@ export const emptyStore = (): StoreData => ({ version: 1, targets: targetTable()
 /** $DEPLOY_LOGIN_CONFIG; in Actions a per-job file under RUNNER_TEMP; else the XDG config dir. */
 export function storePath(env: Env, home: string): string {
   if (env.DEPLOY_LOGIN_CONFIG) return path.resolve(env.DEPLOY_LOGIN_CONFIG);
-  if (env.GITHUB_ACTIONS === 'true' && env.RUNNER_TEMP) {
-    return path.join(env.RUNNER_TEMP, 'deploy-login', 'credentials.json');
-  }
+  const job = jobStorePath(env);
+  if (job) return job;
   const xdg =
     env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME)
       ? env.XDG_CONFIG_HOME
@@ -107,20 +106,22 @@ function holdsUndo(text: string | TextParts): boolean {
   return (typeof text === 'string' ? [text] : text).some((p) => has(p, '"files":[{') || has(p, '"files": '));
 }
 
+/** In GitHub Actions, the job's own store under RUNNER_TEMP (which the runner deletes after the job). */
+const jobStorePath = (env: Env): string | undefined =>
+  env.GITHUB_ACTIONS === 'true' && env.RUNNER_TEMP
+    ? path.join(env.RUNNER_TEMP, 'deploy-login', 'credentials.json')
+    : undefined;
+
+export const isJobStore = (file: string, env: Env): boolean => file === jobStorePath(env);
+
 /**
- * Whether each store write waits for the disk (fsync before the rename). Not for the per-job store
- * under RUNNER_TEMP: the runner deletes it after the job, and a machine that crashes ends the job
- * with it, so durability buys nothing there while costing every Action step 0.3-0.9 ms. Either
- * way the replace stays atomic (a reader sees the old store or the new one).
+ * Whether each store write may wait for the disk (fsync before the rename). Not the job's own
+ * store: the runner deletes it after the job, and a machine that crashes ends the job with it, so
+ * durability buys nothing there while costing every Action step 0.3-0.9 ms. Either way the replace
+ * stays atomic (a reader sees the old store or the new one).
  */
-export function storeIsDurable(ctx: { storePath: string; env: Env }): boolean {
-  const { GITHUB_ACTIONS, RUNNER_TEMP } = ctx.env;
-  return !(
-    GITHUB_ACTIONS === 'true' &&
-    RUNNER_TEMP &&
-    ctx.storePath === path.join(RUNNER_TEMP, 'deploy-login', 'credentials.json')
-  );
-}
+export const storeIsDurable = (ctx: { storePath: string; env: Env }): boolean =>
+  !isJobStore(ctx.storePath, ctx.env);
 
 /**
  * The entries a command will use, picked from the store's top-level fields (see

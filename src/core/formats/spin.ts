@@ -23,20 +23,11 @@ export const spinWriter: FormatWriter = {
   check(target) {
     bindleUrl(target.options);
   },
-  parse(content, file) {
-    if (content.trim() === '') return;
-    const parsed = parseJsonSafely(content);
-    if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-      throw new UnparseableToolFile(
-        `The Spin config ${file} is not a JSON object: fix it or delete it, then log in again.`,
-        'it is not a JSON object',
-      );
-    }
-  },
+  parse: checkConnection,
   upsert(existing, ctx) {
     // Not a connection Spin could read: replaced like any other format's unparseable file (with a
     // warning), not silently.
-    if (existing !== undefined) spinWriter.parse!(existing, spinWriter.locate(ctx).path);
+    if (existing !== undefined) checkConnection(existing, spinWriter.locate(ctx).path);
     // A connection file is ours whole: whatever was there is kept verbatim and put back on logout.
     return {
       content: JSON.stringify(spinConnection(ctx), null, 2) + '\n',
@@ -50,6 +41,18 @@ export const spinWriter: FormatWriter = {
     return previousEntry === null ? { content: '', empty: true } : { content: previousEntry, empty: false };
   },
 };
+
+/** Throws UnparseableToolFile unless `content` is empty or a JSON object, as Spin reads one. */
+function checkConnection(content: string, file: string): void {
+  if (content.trim() === '') return;
+  const parsed = parseJsonSafely(content);
+  if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+    throw new UnparseableToolFile(
+      `The Spin config ${file} is not a JSON object: fix it or delete it, then log in again.`,
+      'it is not a JSON object',
+    );
+  }
+}
 
 function bindleUrl(options: Record<string, unknown> | undefined): string | undefined {
   const bindle = options?.bindleUrl;

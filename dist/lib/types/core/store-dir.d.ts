@@ -1,4 +1,5 @@
 import type { CoreContext } from './context.js';
+import { type UpdateOptions } from './store.js';
 /**
  * The contract keeps the store's directory at 0700. mkdir gives that to a directory we create, but
  * one that already exists keeps its mode: at 0755 every local user can see which targets were
@@ -10,3 +11,5 @@ import type { CoreContext } from './context.js';
  * on purpose): its mode is left alone, and a warning names it and the fix, once.
  */
 export declare function guardStoreDir(ctx: Pick<CoreContext, 'storePath' | 'env' | 'home' | 'platform' | 'warn'>): Promise<void>;
+/** What every store write of a context passes to updateStore: the directory's guard, and durability. */
+export declare const storeWriteOptions: (ctx: Pick<CoreContext, "storePath" | "env" | "home" | "platform" | "warn">) => Pick<UpdateOptions, "guardDir" | "durable">;

@@ -56,16 +56,17 @@ export interface StoreData {
 export declare const emptyStore: () => StoreData;
 /** $DEPLOY_LOGIN_CONFIG; in Actions a per-job file under RUNNER_TEMP; else the XDG config dir. */
 export declare function storePath(env: Env, home: string): string;
+export declare const isJobStore: (file: string, env: Env) => boolean;
 /**
- * Whether each store write waits for the disk (fsync before the rename). Not for the per-job store
- * under RUNNER_TEMP: the runner deletes it after the job, and a machine that crashes ends the job
- * with it, so durability buys nothing there while costing every Action step 0.3-0.9 ms. Either
- * way the replace stays atomic (a reader sees the old store or the new one).
+ * Whether each store write may wait for the disk (fsync before the rename). Not the job's own
+ * store: the runner deletes it after the job, and a machine that crashes ends the job with it, so
+ * durability buys nothing there while costing every Action step 0.3-0.9 ms. Either way the replace
+ * stays atomic (a reader sees the old store or the new one).
  */
-export declare function storeIsDurable(ctx: {
+export declare const storeIsDurable: (ctx: {
     storePath: string;
     env: Env;
-}): boolean;
+}) => boolean;
 /**
  * The entries a command will use, picked from the store's top-level fields (see
  * storedTargetsProblem). A sealed store (store-seal.ts) hands such a command just those entries
