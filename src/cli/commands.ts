@@ -36,7 +36,7 @@ import {
   type Values,
 } from './args.js';
 import { createOutput, type Sinks, humanDuration, paint, readStdin, type Output } from './io.js';
-import { environmentCredentials, relogin } from './relogin.js';
+import { environmentCredentials, maskedEnvironmentCredentials, relogin } from './relogin.js';
 import { contextFor, withLoginExtras } from './login-extras.js';
 
 export interface Cli {
@@ -77,17 +77,6 @@ export const cliLabel: InputLabel = (key) => {
 export function targetOption(v: Values, env: Cli['env']): string | undefined {
   const flag = str(v.target);
   return flag === undefined ? envTargetName(env) : validateTargetName(flag, '--target');
-}
-
-/**
- * What an automatic refresh (token, env, run on an expired token) authenticates with: the same
- * environment secrets as `deploy-login refresh` (a confidential client's DEPLOY_LOGIN_CLIENT_SECRET;
- * without it such a target answers invalid_client and the refresh reads as "needs login").
- */
-function refreshCredentials(cli: Cli): Credentials {
-  const creds = environmentCredentials(cli.env);
-  for (const s of Object.values(creds)) cli.ctx.secrets.add(s);
-  return creds;
 }
 
 async function readCredentials(v: Values, env: Cli['env']): Promise<Credentials> {
@@ -262,7 +251,7 @@ function seconds(value: string | undefined, label: string, fallback: number): nu
 export async function tokenCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('token', argv, COMMON);
   const { name, entry } = await usableCredential(cli.ctx, targetOption(v, cli.env), {
-    creds: refreshCredentials(cli),
+    creds: maskedEnvironmentCredentials(cli),
   });
   if (entry.tokenInToolFileOnly) {
     throw invalidInput(
@@ -281,7 +270,7 @@ export async function tokenCommand(cli: Cli, argv: string[]): Promise<number> {
 export async function envCommand(cli: Cli, argv: string[]): Promise<number> {
   const { values: v } = parse('env', argv, COMMON);
   const { name, entry } = await usableCredential(cli.ctx, targetOption(v, cli.env), {
-    creds: refreshCredentials(cli),
+    creds: maskedEnvironmentCredentials(cli),
   });
   const vars: Record<string, string> = {
     DEPLOY_LOGIN_CONFIG: cli.ctx.storePath,
@@ -382,7 +371,7 @@ export async function runCommand(cli: Cli, argv: string[]): Promise<number> {
   try {
     cred = await usableCredential(cli.ctx, target, {
       beforeRefresh: commandRuns,
-      creds: refreshCredentials(cli),
+      creds: maskedEnvironmentCredentials(cli),
     });
   } catch (err) {
     if (!v.relogin || !(err instanceof DeployLoginError) || err.outcome !== 'needs-login') throw err;

@@ -4,7 +4,7 @@ import { pickTargetName, readStore } from '../core/store.js';
 import { COMMON, parse } from './args.js';
 import { targetOption, type Cli } from './commands.js';
 import { paint } from './io.js';
-import { environmentCredentials } from './relogin.js';
+import { maskedEnvironmentCredentials } from './relogin.js';
 
 /**
  * `deploy-login refresh [--target NAME] [--json]`: trade the stored refresh token for a new token
@@ -23,8 +23,7 @@ export async function refreshCommand(cli: Cli, argv: string[]): Promise<number> 
       `Target "${name}" has no refresh token (its ${entry.protocol} ${entry.method} login did not give one): log in again.`,
     );
   }
-  const creds = environmentCredentials(cli.env);
-  for (const s of Object.values(creds)) cli.ctx.secrets.add(s);
+  const creds = maskedEnvironmentCredentials(cli);
   cli.ctx.secrets.add(entry.token);
   const fresh = await refresh(cli.ctx, name, entry, creds);
   if (v.json) {

@@ -16,6 +16,17 @@ export function environmentCredentials(env: Cli['env']): Credentials {
 }
 
 /**
+ * environmentCredentials, each secret masked before anything can print it: what a command that
+ * logs in or refreshes without a person (refresh, --relogin, token/env/run on an expired token)
+ * authenticates with.
+ */
+export function maskedEnvironmentCredentials(cli: Cli): Credentials {
+  const creds = environmentCredentials(cli.env);
+  for (const s of Object.values(creds)) cli.ctx.secrets.add(s);
+  return creds;
+}
+
+/**
  * Log in again without a person: with the stored target's own method and settings (or, for a
  * target never logged in to here, DEPLOY_LOGIN_URL and friends), and only the secrets the
  * environment holds (a CI OIDC token, DEPLOY_LOGIN_PASSWORD, DEPLOY_LOGIN_TOKEN). When that is not
@@ -28,8 +39,7 @@ export async function relogin(
 ): Promise<{ name: string; entry: StoredTarget }> {
   const data = await readStore(cli.ctx.storePath);
   const name = pickTargetName(target, cli.env, data);
-  const creds = environmentCredentials(cli.env);
-  for (const s of Object.values(creds)) cli.ctx.secrets.add(s);
+  const creds = maskedEnvironmentCredentials(cli);
   const original = why instanceof Error ? why.message : `Target "${name}" needs login.`;
   const cannot = (reason: string) =>
     needsLogin(`${original.replace(/\.$/, '')}; --relogin cannot log in again: ${reason}.`);

@@ -36,8 +36,7 @@ export async function ensureDir(dir: string): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // A file where a parent directory should be is the user's to fix, not a bug (exit 2, not 1).
-    if (code === 'ENOTDIR')
-      throw invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
+    if (code === 'ENOTDIR') throw partIsFile(dir);
     if (code !== 'ENOENT') throw err;
   }
   await mkdirEach(dir);
@@ -63,13 +62,11 @@ export async function makeDirs(dir: string): Promise<string[]> {
  * and a logout spun at 100% CPU.
  */
 async function mkdirEach(dir: string): Promise<string[] | undefined> {
-  const partIsFile = () =>
-    invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
   const missing: string[] = [];
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     const st = await fs.lstat(d).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return undefined;
-      if (err.code === 'ENOTDIR') throw partIsFile();
+      if (err.code === 'ENOTDIR') throw partIsFile(dir);
       throw err;
     });
     // The common case, a real directory already there: nothing to make, nothing more to check.
@@ -86,13 +83,16 @@ async function mkdirEach(dir: string): Promise<string[] | undefined> {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') continue;
       await removeEmptyDirs(made);
-      if (code === 'ENOTDIR') throw partIsFile();
+      if (code === 'ENOTDIR') throw partIsFile(dir);
       if (code === 'ENOENT') throw cannotCreate(d);
       throw fileError(err, d, 'created');
     }
   }
   return made;
 }
+
+const partIsFile = (dir: string) =>
+  invalidInput(`${dir} cannot be created: part of its path is a file: move it away.`);
 
 const cannotCreate = (dir: string) =>
   invalidInput(
@@ -162,10 +162,8 @@ async function onFile<T>(file: string, verb: string, work: () => Promise<T>): Pr
  * reads; the write checks again. One lstat when the file is already there.
  */
 export async function checkWritable(file: string): Promise<void> {
-  const partIsFile = () =>
-    invalidInput(`${path.dirname(file)} cannot be created: part of its path is a file: move it away.`);
   const st = await fs.lstat(file).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOTDIR') throw partIsFile();
+    if (err.code === 'ENOTDIR') throw partIsFile(path.dirname(file));
     return undefined;
   });
   if (st) {
@@ -182,7 +180,7 @@ export async function checkWritable(file: string): Promise<void> {
       // A symlinked directory is followed, as makeDirs does (e.g. /tmp on macOS).
       const dir = here.isSymbolicLink() ? await fs.stat(d).catch(() => undefined) : here;
       if (here.isSymbolicLink() && !dir) throw cannotCreate(path.dirname(path.resolve(file)));
-      if (!dir?.isDirectory()) throw partIsFile();
+      if (!dir?.isDirectory()) throw partIsFile(path.dirname(file));
       return;
     }
     if (path.dirname(d) === d) return;
