@@ -1,4 +1,4 @@
-/** What both benchmarks need: a median, one timed process, and the local dev target. */
+/** What both benchmarks need: a median and how far to trust it, one timed process, and the local dev target. */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,20 @@ export const quantile = (xs, q) => {
   const lo = Math.floor(at);
   return lo + 1 < s.length ? s[lo] + (s[lo + 1] - s[lo]) * (at - lo) : s[lo];
 };
+
+/**
+ * A 95% confidence interval for the median of xs, from order statistics alone (the sign test's
+ * interval, binomial by its normal approximation): no assumption about how the values spread, and
+ * no resampling, so the same runs always give the same interval. Ranks j and k (1-based) are
+ * floor((n - 1.96 sqrt n) / 2) and ceil(1 + (n + 1.96 sqrt n) / 2).
+ */
+export function medianInterval(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  const j = Math.max(1, Math.floor((n - 1.96 * Math.sqrt(n)) / 2));
+  const k = Math.min(n, Math.ceil(1 + (n + 1.96 * Math.sqrt(n)) / 2));
+  return [s[j - 1], s[k - 1]];
+}
 
 /** Wall time of one process, from spawn to exit, in ms, with nothing added to it; throws if it fails. */
 export function timeOnce(c) {
