@@ -74,7 +74,10 @@ describe('action.yml', () => {
   it('documents defaults the contract fixes', () => {
     expect(yml.inputs.target!.default).toBe('default');
     expect(yml.inputs.method!.default).toBe('auto');
-    expect(yml.inputs.protocol!.default).toBe('oauth2');
+    // Documented, not declared: a declared default reaches the step as if the user had given it,
+    // and `json-recipe` (which implies protocol json) would then conflict with it.
+    expect(yml.inputs.protocol!.default).toBeUndefined();
+    expect(yml.inputs.protocol!.description).toContain('Default `oauth2`');
     expect(yml.inputs.cleanup!.default).toBe('true');
     expect(yml.inputs['github-deployment']!.default).toBe('false');
     expect(yml.inputs.url!.required).not.toBe(true);

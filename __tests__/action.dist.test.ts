@@ -261,6 +261,28 @@ describe('the bundled Action, run like a runner runs it', () => {
       expect(fs.existsSync(path.join(files.runnerTemp, 'deploy-login', 'credentials.json'))).toBe(false);
     });
 
+    it('still puts the CLI on PATH: a later `deploy-login run` hears "needs login" (3) and runs nothing; post removes it', async () => {
+      const files = runner();
+      const main = await runActionStep('main', files, passwordInputs({ password: CANARY.clientSecret }));
+      expect(main.code).toBe(3);
+      const store = path.join(files.runnerTemp, 'deploy-login', 'credentials.json');
+      expect(main.exported.DEPLOY_LOGIN_CONFIG).toBe(store);
+      expect(main.paths).toHaveLength(1);
+      const marker = path.join(files.dir, 'deployed');
+      const later = await runProcess(
+        path.join(main.paths[0]!, 'deploy-login'),
+        ['run', '--', process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`],
+        {
+          env: baseEnv({ ...main.exported, HOME: files.home, PATH: `${main.paths[0]}:${process.env.PATH}` }),
+        },
+      );
+      expect(later.code).toBe(3);
+      expect(fs.existsSync(marker)).toBe(false);
+      const post = await runActionStep('post', files, {}, { state: main.state });
+      expect(post.code).toBe(0);
+      expect(fs.existsSync(main.paths[0]!)).toBe(false);
+    });
+
     it('when the run command fails with a 401 in its output', async () => {
       const files = runner();
       const { main, post } = await runActionJob(files, passwordInputs({ run: deployCmd('--bad-token') }));

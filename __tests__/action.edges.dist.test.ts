@@ -221,7 +221,7 @@ describe('the bundled Action: what it owns, what it reports when a login fails, 
   });
 
   describe('a `run` command is checked before anything is sent', () => {
-    it('exit 2 for a command not on PATH: no request, no store, nothing on PATH', async () => {
+    it('exit 2 for a command not on PATH: no request, no store (the CLI alone is on PATH)', async () => {
       const files = runner();
       const main = await runActionStep('main', files, passwordInputs({ run: 'no-such-cmd-xyz --now' }));
       issued(main);
@@ -230,7 +230,7 @@ describe('the bundled Action: what it owns, what it reports when a login fails, 
       expect(errorsOf(main)).toEqual(['run: the command "no-such-cmd-xyz" was not found on PATH.']);
       expect(await sent()).toEqual([]);
       expect(fs.existsSync(path.join(files.runnerTemp, 'deploy-login', 'credentials.json'))).toBe(false);
-      expect(main.paths).toEqual([]);
+      expect(main.paths.map((p) => fs.readdirSync(p))).toEqual([['deploy-login']]);
     });
 
     it('exit 2 for a path that is not an executable file, with `targets` too', async () => {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { assertNoCanaries, CANARY } from './canary';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -195,6 +196,8 @@ export async function runActionStep(
   } = {},
 ): Promise<ActionResult> {
   const env = runnerEnv(files, opts.env);
+  // A runner sets every input that action.yml gives a default, then the workflow's `with:`.
+  for (const [k, v] of Object.entries(actionDefaults())) env[inputVar(k)] = v;
   for (const [k, v] of Object.entries(inputs)) env[inputVar(k)] = v;
   for (const [k, v] of Object.entries(opts.state ?? {})) env[`STATE_${k}`] = v;
   const node = opts.node ?? NODE24;
@@ -221,6 +224,25 @@ export async function runActionStep(
     summary,
     masked,
   };
+}
+
+let defaults: Record<string, string> | undefined;
+/**
+ * The defaults action.yml declares, as the runner passes them (strings). An expression default
+ * (`${{ github.token }}`) is the runner's to evaluate; tests that need it pass the input.
+ */
+export function actionDefaults(): Record<string, string> {
+  if (!defaults) {
+    const yml = parseYaml(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: unknown }>;
+    };
+    defaults = {};
+    for (const [name, input] of Object.entries(yml.inputs)) {
+      if (input.default !== undefined && !String(input.default).includes('${{'))
+        defaults[name] = String(input.default);
+    }
+  }
+  return defaults;
 }
 
 /** Run main, then post with the state main saved, like a job does. */

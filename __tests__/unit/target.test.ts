@@ -74,7 +74,6 @@ describe('validateUrl', () => {
       'http://127.0.0.1:1',
       'http://127.1.2.3',
       'http://[::1]:9000',
-      'http://app.localhost',
     ])
       expect(validateUrl(ok, '`url`')).toBe(ok.replace(/\/$/, ''));
     for (const bad of [
@@ -82,6 +81,8 @@ describe('validateUrl', () => {
       'http://10.0.0.1',
       'http://128.0.0.1',
       'http://localhost.example.com',
+      // A name under .localhost is looked up like any other: nothing makes it resolve to loopback.
+      'http://app.localhost',
       'http://[::2]',
     ])
       expect(invalid(() => validateUrl(bad, '`url`'))).toMatch(
@@ -95,7 +96,7 @@ describe('isLoopbackHost', () => {
   it.each([
     ['localhost', true],
     ['LOCALHOST', true],
-    ['api.localhost', true],
+    ['api.localhost', false],
     ['127.0.0.1', true],
     ['127.255.255.254', true],
     ['::1', true],

@@ -1,6 +1,6 @@
 import * as core from './runner.js';
 import path from 'node:path';
-import { createContext, type CoreContext } from '../core/context.js';
+import { createContext } from '../core/context.js';
 import { homeOf } from '../core/home.js';
 import { EXIT_CODES, toFailure, type Outcome } from '../core/errors.js';
 import { login, type LoginResult } from '../core/login.js';
@@ -85,7 +85,6 @@ async function main(): Promise<void> {
       outcome = step.outcome;
       exitCode = EXIT_CODES[outcome];
       rows = step.rows;
-      if (step.anyLoggedIn) state.binDir = await putCliOnPath();
       return;
     }
     if (inputs.target.protocol === 'json' || Object.values(inputs.json).some(Boolean)) {
@@ -106,11 +105,11 @@ async function main(): Promise<void> {
     // Loaded only with `run`: most logins never start a command.
     const deploy = command.length ? await import('../core/run.js') : undefined;
     // Before the login: a command that cannot start must not leave a credential behind for nothing.
-    // (`deploy-login` itself is put on PATH below, after the login.)
+    // (`deploy-login` itself is put on PATH below, before the command runs.)
     if (deploy && command[0] !== 'deploy-login') deploy.requireCommand(command[0]!, process.env);
     result = await login(spec, inputs.creds, ctx);
     state.targets.push(result.target);
-    publish(result, ctx);
+    publish(result);
     state.binDir = await putCliOnPath();
     if (deploy) {
       run = await deploy.runDeploy({
@@ -153,6 +152,10 @@ async function main(): Promise<void> {
     core.setOutput('outcome', outcome);
     core.setOutput('exit-code', String(exitCode));
     core.setOutput('credentials-file', state.storePath);
+    // On every path, not only after a login: a later step that runs `deploy-login run` (or
+    // `status`) after this one failed then hears "needs login" (3), not "command not found".
+    core.exportVariable('DEPLOY_LOGIN_CONFIG', state.storePath);
+    state.binDir ??= await putCliOnPath().catch(() => undefined);
     if (targetName) core.setOutput('target', targetName);
     if (results) core.setOutput('results', JSON.stringify(results));
     core.saveState('deploy-login', JSON.stringify(state));
@@ -164,11 +167,13 @@ async function main(): Promise<void> {
   }
 }
 
-/** After a login: `target` and `credentials-file` are set on every path, in main's finally. */
-function publish(r: LoginResult, ctx: CoreContext): void {
+/**
+ * After a login. `target`, `credentials-file`, DEPLOY_LOGIN_CONFIG and the CLI on PATH are set on
+ * every path, in main's finally.
+ */
+function publish(r: LoginResult): void {
   core.setOutput('expires-at', r.expiresAt ?? '');
   core.setOutput('token', r.token);
-  core.exportVariable('DEPLOY_LOGIN_CONFIG', ctx.storePath);
   for (const [k, v] of Object.entries(r.variables)) core.exportVariable(k, v);
 }
 

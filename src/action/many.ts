@@ -87,7 +87,7 @@ export async function loginMany(
 
   const ok = results.filter((r) => r.outcome === 'success');
   state.targets.push(...ok.map((r) => r.target));
-  publish(results, ctx);
+  publish(results);
 
   const runs = new Map<string, RunResult>();
   if (command.length) {
@@ -179,11 +179,10 @@ function printGroup(r: TargetResult, redact: (t: string) => string): void {
  * Outputs and variables for later steps. `target`, `token` and `expires-at` describe the current
  * target (the first in the list that logged in); `results` (see onResults) has every target.
  */
-function publish(results: TargetResult[], ctx: CoreContext): void {
+function publish(results: TargetResult[]): void {
   const ok = results.filter((r) => r.outcome === 'success');
   const current = ok[0];
-  // `credentials-file` is set by main on every path.
-  core.exportVariable('DEPLOY_LOGIN_CONFIG', ctx.storePath);
+  // `credentials-file` and DEPLOY_LOGIN_CONFIG are set by main on every path.
   if (!current) return;
   core.setOutput('target', current.target);
   core.setOutput('expires-at', current.expiresAt ?? '');

@@ -94,9 +94,14 @@ export function allowsPlainHttp(env: Record<string, string | undefined>): boolea
   return parseBoolean(env.DEPLOY_LOGIN_ALLOW_HTTP, 'DEPLOY_LOGIN_ALLOW_HTTP', false);
 }
 
+/**
+ * The contract's loopback: `localhost`, 127.0.0.0/8 and [::1]. Not names under `.localhost`: RFC
+ * 6761 asks resolvers to send them to loopback, but they are looked up like any other name (this
+ * machine's resolver finds nothing for them), so one could lead plain http anywhere.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = unbracket(hostname).toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;
+  if (h === 'localhost' || h === '::1') return true;
   return isLoopbackIPv4(h);
 }
 

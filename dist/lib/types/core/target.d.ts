@@ -54,6 +54,11 @@ export declare function parseBoolean(value: string | boolean | undefined, label:
  * "true" or "false" (unset: false); anything else is the user's mistake, said as such.
  */
 export declare function allowsPlainHttp(env: Record<string, string | undefined>): boolean;
+/**
+ * The contract's loopback: `localhost`, 127.0.0.0/8 and [::1]. Not names under `.localhost`: RFC
+ * 6761 asks resolvers to send them to loopback, but they are looked up like any other name (this
+ * machine's resolver finds nothing for them), so one could lead plain http anywhere.
+ */
 export declare function isLoopbackHost(hostname: string): boolean;
 export interface UrlRules {
     allowHttp?: boolean;
