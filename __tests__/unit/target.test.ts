@@ -69,12 +69,7 @@ describe('validateUrl', () => {
   });
 
   it('allows plain http only to loopback hosts unless explicitly allowed', () => {
-    for (const ok of [
-      'http://localhost:8080',
-      'http://127.0.0.1:1',
-      'http://127.1.2.3',
-      'http://[::1]:9000',
-    ])
+    for (const ok of ['http://localhost:8080', 'http://127.0.0.1:1', 'http://127.1.2.3', 'http://[::1]:9000'])
       expect(validateUrl(ok, '`url`')).toBe(ok.replace(/\/$/, ''));
     for (const bad of [
       'http://example.com',
