@@ -127,6 +127,44 @@ describe('CLI: login / logout on pre-populated files', () => {
     }
   });
 
+  test('two targets in a fresh HOME: logging out in login order leaves none of the directories the first made', async () => {
+    for (const rel of Object.keys(SEEDS))
+      fs.rmSync(path.join(files.home, rel.split('/')[0]!), { recursive: true });
+    const before = fs.readdirSync(files.home).sort();
+    expect((await login('a', 'tok-a-0123456789')).code).toBe(0);
+    expect((await login('b', 'tok-b-0123456789')).code).toBe(0);
+    expect(fs.readdirSync(files.home)).toEqual(expect.arrayContaining(['.docker', '.kube']));
+    for (const t of ['a', 'b'])
+      expect((await runCli(['logout', '--target', t], { env: env() })).code).toBe(0);
+    expect(fs.readdirSync(files.home).sort()).toEqual(before);
+  });
+
+  test('spin: a target name whose file Spin already owns is refused before anything is sent (exit 2)', async () => {
+    for (const name of ['config', 'registry-auth']) {
+      const r = await runCli(
+        [
+          'login',
+          '--target',
+          name,
+          '--url',
+          'https://x.example.com',
+          '--method',
+          'token',
+          '--token-stdin',
+          '--format',
+          'spin',
+        ],
+        { env: env(), stdin: CANARY.token },
+      );
+      expect({ name, code: r.code }).toEqual({ name, code: 2 });
+      expect(r.stderr).toContain(
+        `The target name "${name}" cannot be used with format spin: fermyon/${name}.json is `,
+      );
+    }
+    expect(fs.existsSync(path.join(files.home, '.config', 'fermyon'))).toBe(false);
+    expect(fs.existsSync(path.join(files.dir, 'store'))).toBe(false);
+  });
+
   test('bad tool options are refused before anything is written, naming the flag (exit 2)', async () => {
     const cases: Array<[string[], RegExp]> = [
       [

@@ -36,6 +36,11 @@ export interface Ledger {
   version: 1;
   /** True when a deploy-login run created the file: the last one out removes it again. */
   created: boolean;
+  /**
+   * The directories that run made for the file (outermost first): the last one out removes them
+   * too, when empty. Only the first run's store journal knows them, and it may leave first.
+   */
+  dirs?: string[];
   keys: Record<string, OwnerRecord[]>;
 }
 
@@ -74,7 +79,15 @@ export async function readLedger(file: string): Promise<Ledger> {
     );
     if (ok.length) keys[k] = ok;
   }
-  return { version: 1, created: v.created === true, keys };
+  // Only the file's own directory and its parents: the ledger is a file, and what it names is removed.
+  const dir = path.dirname(file);
+  const dirs = Array.isArray(v.dirs)
+    ? v.dirs.filter(
+        (d): d is string =>
+          typeof d === 'string' && path.isAbsolute(d) && (dir === d || dir.startsWith(d + path.sep)),
+      )
+    : [];
+  return { version: 1, created: v.created === true, keys, ...(dirs.length ? { dirs } : {}) };
 }
 
 export async function writeLedger(file: string, ledger: Ledger): Promise<void> {

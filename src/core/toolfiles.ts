@@ -183,7 +183,10 @@ async function writeLocked(
   const ledger = await loadLedger(loc.path, owner);
   const ledgerBefore = structuredClone(ledger);
   const current = await pruneAbandoned(writer, loc.path, ledger, before);
-  if (before === undefined && isEmptyLedger(ledger)) ledger.created = true;
+  if (before === undefined && isEmptyLedger(ledger)) {
+    ledger.created = true;
+    if (dirs.length) ledger.dirs = dirs;
+  }
   let upserted: ReturnType<FormatWriter['upsert']>;
   let replaced = false;
   try {
@@ -318,18 +321,21 @@ async function undo(
 ): Promise<void> {
   await writer.load?.();
   await loadSha256();
-  await withFileLock(j.path, () => undoLocked(writer, j, owner, rollback));
+  const lastOut = await withFileLock(j.path, () => undoLocked(writer, j, owner, rollback));
   // After the lock is released (its file sat in the directory): directories the write made go
-  // when nothing is left in them; one holding anything (a restored file, someone's) stays.
+  // when nothing is left in them; one holding anything (a restored file, someone's) stays. The
+  // last run out of a file another run created also takes the directories that run made.
   await removeEmptyDirs(j.dirs);
+  await removeEmptyDirs(lastOut);
 }
 
+/** Returns the ledger's directories when this undo removed a file a deploy-login run created. */
 async function undoLocked(
   writer: FormatWriter,
   j: FileJournal,
   owner: string | undefined,
   rollback: ToolFileWrite | undefined,
-): Promise<void> {
+): Promise<string[] | undefined> {
   const current = await readIfExists(j.path);
   const ledger = await loadLedger(j.path, owner);
   // Without an owner (a caller of the plain API), the record is the newest one with our entry.
@@ -380,7 +386,9 @@ async function undoLocked(
   // No entry left and nothing else in the file: remove it rather than leave it empty. An empty
   // Spin/Docker/kube file is one the tool cannot parse; it happens when the run that created the
   // file was killed before its store recorded it, so the journal says "not created by us".
-  if (next.empty && (createdByUs || next.content.trim() === '')) await removeFile(j.path);
+  const gone = next.empty && (createdByUs || next.content.trim() === '');
+  if (gone) await removeFile(j.path);
   else if (next.content !== current) await writeFileAtomic(j.path, next.content);
   await saveLedger(j.path, owner, ledger);
+  return gone && createdByUs ? ledger.dirs : undefined;
 }

@@ -5,6 +5,15 @@ import { UnparseableToolFile, type FormatContext, type FormatWriter } from '../t
 import { configDir } from './paths.js';
 
 /**
+ * Names whose `<target>.json` is a file Spin (or another target) already owns: `config` would
+ * share the default target's file, and logging either out would hand back the other's token.
+ */
+const SPIN_OWN_FILES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+  config: "the default target's login (target default)",
+  'registry-auth': "Spin's own registry credentials",
+});
+
+/**
  * Spin / Fermyon login config: one flat JSON connection per file,
  * `<config_dir>/fermyon/config.json` for "default" and `<target>.json` for the others,
  * with keys in the order Spin's `LoginConnection` serializes them.
@@ -21,6 +30,12 @@ export const spinWriter: FormatWriter = {
     };
   },
   check(target) {
+    const taken = SPIN_OWN_FILES[target.name];
+    if (taken) {
+      throw invalidInput(
+        `The target name "${target.name}" cannot be used with format spin: fermyon/${target.name}.json is ${taken}; choose another target name.`,
+      );
+    }
     bindleUrl(target.options);
   },
   parse: checkConnection,

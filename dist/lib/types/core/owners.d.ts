@@ -30,6 +30,11 @@ export interface Ledger {
     version: 1;
     /** True when a deploy-login run created the file: the last one out removes it again. */
     created: boolean;
+    /**
+     * The directories that run made for the file (outermost first): the last one out removes them
+     * too, when empty. Only the first run's store journal knows them, and it may leave first.
+     */
+    dirs?: string[];
     keys: Record<string, OwnerRecord[]>;
 }
 /**
