@@ -19,6 +19,7 @@ import {
   ROOT,
   runActionJob,
   runActionStep,
+  runCli,
   runProcess,
   type ActionResult,
   type RunnerFiles,
@@ -412,6 +413,77 @@ describe('the bundled Action, run like a runner runs it', () => {
       expect(post.stdout).toContain('cleanup is false');
       expect(fs.existsSync(main.outputs['credentials-file']!)).toBe(true);
       expect(fs.existsSync(path.join(files.home, '.config', 'fermyon', 'config.json'))).toBe(true);
+    });
+
+    it('puts back the login a step replaced in a store of the user (DEPLOY_LOGIN_CONFIG): entry, current, spin file', async () => {
+      const files = runner();
+      const store = path.join(files.home, 'mine', 'credentials.json');
+      const env = { DEPLOY_LOGIN_CONFIG: store };
+      const spin = path.join(files.home, '.config', 'fermyon', 'config.json');
+      const userLogin = (name: string) =>
+        runCli(
+          [
+            'login',
+            '--target',
+            name,
+            '--url',
+            target.url,
+            '--username',
+            'ci-deployer',
+            '--password-stdin',
+          ].concat(['--format', 'spin']),
+          { env: baseEnv({ HOME: files.home, ...env }), stdin: CANARY.password },
+        );
+      expect((await userLogin('default')).code).toBe(0);
+      expect((await userLogin('other')).code).toBe(0);
+      const before = JSON.parse(fs.readFileSync(store, 'utf8')) as {
+        current: string;
+        targets: Record<string, { token: string }>;
+      };
+      const spinBefore = fs.readFileSync(spin, 'utf8');
+      addCanary(before.targets.default!.token);
+      addCanary(before.targets.other!.token);
+
+      const main = await runActionStep('main', files, passwordInputs({ format: 'spin' }), { env });
+      const token = checkIssued(main);
+      expect(token).not.toBe(before.targets.default!.token);
+      expect(JSON.parse(fs.readFileSync(spin, 'utf8')).token).toBe(token);
+      const post = await runActionStep('post', files, {}, { state: main.state, env });
+      expect(post.code).toBe(0);
+      expect(post.stdout).toMatch(/put back the earlier login of default; undid 1 file change/);
+      expect(post.stdout).not.toContain('::warning::');
+
+      const after = JSON.parse(fs.readFileSync(store, 'utf8')) as typeof before;
+      expect(after.current).toBe('default');
+      expect(after.targets.default!.token).toBe(before.targets.default!.token);
+      expect(after.targets.other!.token).toBe(before.targets.other!.token);
+      expect(fs.readFileSync(spin, 'utf8')).toBe(spinBefore);
+      expect(modeOf(store)).toBe(0o600);
+      // And the user's own logout still takes everything back to before their login.
+      const out = await runCli(['logout', '--all'], { env: baseEnv({ HOME: files.home, ...env }) });
+      expect(out.code).toBe(0);
+      expect(fs.existsSync(spin)).toBe(false);
+      expect(fs.existsSync(store)).toBe(false);
+    });
+
+    it('two steps of one job logging in to the same target: each post step undoes its own, nothing stays', async () => {
+      const files = runner();
+      const first = await runActionStep('main', files, passwordInputs({ format: 'spin' }));
+      const second = await runActionStep('main', files, passwordInputs({ format: 'spin' }));
+      checkIssued(first);
+      checkIssued(second);
+      const store = path.join(files.runnerTemp, 'deploy-login', 'credentials.json');
+      const spin = path.join(files.home, '.config', 'fermyon', 'config.json');
+      // Post steps run in reverse order: the second puts the first's login back, the first removes it.
+      const post2 = await runActionStep('post', files, {}, { state: second.state });
+      expect(post2.stdout).toMatch(/put back the earlier login of default/);
+      expect(storedToken(store)).toBe(first.outputs.token);
+      expect(JSON.parse(fs.readFileSync(spin, 'utf8')).token).toBe(first.outputs.token);
+      const post1 = await runActionStep('post', files, {}, { state: first.state });
+      expect(post1.stdout).toMatch(/logged out of default; undid 1 file change/);
+      expect(fs.existsSync(store)).toBe(false);
+      expect(fs.existsSync(spin)).toBe(false);
+      expect(fs.existsSync(path.join(files.home, '.config'))).toBe(false);
     });
 
     it("removes the job's own store directory once empty, never one chosen with DEPLOY_LOGIN_CONFIG", async () => {

@@ -15,6 +15,8 @@ import {
   type StoredTarget,
 } from '../../src/core/store';
 import { readStoreText, sealPath, sealStore } from '../../src/core/store-seal';
+import { createContext } from '../../src/core/context';
+import { logout } from '../../src/core/session';
 import { serializeStoreText } from '../../src/core/store-text';
 
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
@@ -151,6 +153,10 @@ describe('store', () => {
     ['{"version":2,"targets":{}}', /unknown version 2, expected 1/],
     ['{"version":1,"targets":[]}', /"targets" is not an object/],
     ['{"version":1,"targets":{"x":{"url":"u"}}}', /target "x"/],
+    [
+      '{"version":1,"targets":{"x":{"url":"https://a.example","token":"t","replaced":{"url":"https://a.example"}}}}',
+      /target "x": "replaced" is not a stored target/,
+    ],
   ])('calls a corrupt store invalid input, naming the file: %s', async (text, why) => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
@@ -377,6 +383,43 @@ describe('store', () => {
     it('releases the lock when the work throws', async () => {
       await expect(withFileLock(file, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
       expect(fs.existsSync(`${file}.lock`)).toBe(false);
+    });
+  });
+  describe("the Action's post step putting back a replaced login (logout with putBack)", () => {
+    const ctxFor = (warnings: string[]) =>
+      createContext({ storePath: file, env: {}, home: dir, warn: (w) => warnings.push(w) });
+
+    it('puts back an entry without tool files as it was; a plain logout removes it with the rest', async () => {
+      const prior = { ...entry('tok-prior'), loggedInAt: '2020-01-01T00:00:00.000Z' };
+      await updateStore(file, (d) => void (d.targets.a = { ...entry('tok-step'), replaced: prior }));
+      const warnings: string[] = [];
+      const r = await logout(ctxFor(warnings), { targets: ['a'], putBack: true });
+      expect(r).toMatchObject({ removed: [], putBack: ['a'] });
+      expect((await readStore(file)).targets.a).toEqual(prior);
+      expect(warnings).toEqual([]);
+      await updateStore(file, (d) => void (d.targets.a = { ...entry('tok-step'), replaced: prior }));
+      expect(await logout(ctxFor(warnings), { targets: ['a'] })).toMatchObject({
+        removed: ['a'],
+        putBack: [],
+      });
+      expect(fs.existsSync(file)).toBe(false);
+    });
+
+    it('says why when the replaced login cannot come back (its secret lived only in a tool file), and logs it out', async () => {
+      const prior: StoredTarget = {
+        ...entry(''),
+        protocol: 'docker-registry',
+        tokenInToolFileOnly: true,
+        formats: ['docker'],
+      };
+      await updateStore(file, (d) => void (d.targets.a = { ...entry('tok-step'), replaced: prior }));
+      const warnings: string[] = [];
+      const r = await logout(ctxFor(warnings), { targets: ['a'], putBack: true });
+      expect(r).toMatchObject({ removed: ['a'], putBack: [] });
+      expect(warnings).toEqual([
+        'The login of target "a" this step replaced cannot be put back (its tool files held a credential the store does not); it is logged out.',
+      ]);
+      expect(fs.existsSync(file)).toBe(false);
     });
   });
 });

@@ -76,6 +76,8 @@ async function main(): Promise<void> {
       secrets,
       log: (l) => core.info(secrets.redact(l)),
       warn: (l) => core.warning(secrets.redact(l)),
+      // The post step undoes this step: an entry a login replaces is kept for it to put back.
+      keepReplaced: true,
     });
     // GitHub's OIDC token through the same client: one retry budget, retries logged.
     ctx.idToken = actionsIdToken(process.env, ctx.http);

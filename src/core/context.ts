@@ -19,6 +19,11 @@ export interface CoreContext {
   now: () => number;
   log: (line: string) => void;
   warn: (line: string) => void;
+  /**
+   * A login keeps the entry it replaces (as `replaced`), for the Action's post step to put back:
+   * that step undoes this one, and the store may be the user's (DEPLOY_LOGIN_CONFIG).
+   */
+  keepReplaced?: boolean;
 }
 
 export interface ContextOverrides extends Partial<CoreContext> {
@@ -47,6 +52,7 @@ export function createContext(overrides: ContextOverrides = {}): CoreContext {
     now: overrides.now ?? Date.now,
     log,
     warn,
+    ...(overrides.keepReplaced ? { keepReplaced: true } : {}),
   };
   return ctx;
 }

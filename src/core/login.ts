@@ -125,10 +125,10 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
         await Promise.all(
           items.map(async (item, i) => {
             const owner = ownerOf(storeCtx.storePath, item.spec.name);
-            const previous = data.targets[item.spec.name]?.files ?? [];
+            const old = data.targets[item.spec.name];
             const undo: Array<() => Promise<void>> = [];
             try {
-              const { result, entry } = await writeFiles(item, previous, owner, undo);
+              const { result, entry } = await writeFiles(item, old, owner, undo);
               data.targets[item.spec.name] = entry;
               outcomes[i] = result;
               done.push(undo);
@@ -162,12 +162,41 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
   return outcomes;
 }
 
+/**
+ * Write a stored entry's tool files again from its stored credential, and return their journals:
+ * the Action's post step putting back the entry its login replaced, after undoing that login's
+ * files took the replaced entry's content with them. On failure, what was written is rolled back.
+ */
+export async function rewriteToolFiles(
+  spec: TargetSpec,
+  entry: StoredTarget,
+  ctx: CoreContext,
+): Promise<FileJournal[]> {
+  const grant: Grant = {
+    token: entry.token,
+    expiresAt: entry.expiresAt,
+    refreshToken: entry.refreshToken,
+    username: entry.username,
+  };
+  const undo: Array<() => Promise<void>> = [];
+  try {
+    const item = { spec, grant, ctx: { ...ctx, keepReplaced: false } };
+    return (await writeFiles(item, undefined, ownerOf(ctx.storePath, spec.name), undo)).entry.files;
+  } catch (err) {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    throw err;
+  }
+}
+
 async function writeFiles(
   { spec, grant, ctx }: PendingGrant,
-  previous: FileJournal[],
+  old: StoredTarget | undefined,
   owner: string,
   undo: Array<() => Promise<void>>,
 ): Promise<{ result: LoginResult; entry: StoredTarget }> {
+  const previous = old?.files ?? [];
+  // The Action's post step puts back what its login replaced; any other login passes that on.
+  const replaced = ctx.keepReplaced ? old : old?.replaced;
   const fctx = formatContext(ctx, spec, grant);
   const written: FileJournal[] = [];
   const variables: Record<string, string> = {};
@@ -203,6 +232,7 @@ async function writeFiles(
       ...previous.filter((p) => !written.some((w) => w.path === p.path && w.key === p.key)),
       ...written,
     ],
+    ...(replaced ? { replaced } : {}),
   };
   const result: LoginResult = {
     target: spec.name,

@@ -1,5 +1,5 @@
 import { protocolDeps, type CoreContext } from './context.js';
-import { invalidInput, needsLogin } from './errors.js';
+import { invalidInput, needsLogin, toFailure } from './errors.js';
 import { writerFor } from './formats/index.js';
 import { readIfExists, removeEmptyDirs } from './fsutil.js';
 import { localfs } from './localfs.js';
@@ -169,7 +169,15 @@ export async function refresh(
   ctx.secrets.add(grant.token);
   ctx.secrets.add(grant.refreshToken);
   const { saveGrant } = await import('./login.js');
-  await saveGrant(spec, { ...grant, refreshToken: grant.refreshToken ?? entry.refreshToken }, ctx);
+  // A refresh is not a new login: whatever the entry kept for a post step, it keeps.
+  await saveGrant(
+    spec,
+    { ...grant, refreshToken: grant.refreshToken ?? entry.refreshToken },
+    {
+      ...ctx,
+      keepReplaced: false,
+    },
+  );
   return (await readStore(ctx.storePath)).targets[name]!;
 }
 
@@ -192,14 +200,16 @@ export function deployEnv(
 export interface LogoutResult {
   removed: string[];
   restoredFiles: string[];
+  /** With `putBack`: targets whose replaced entry is back in their place, tool files and all. */
+  putBack: string[];
 }
 
 /** Undo a target's tool files (newest first) and drop it from the store; a store left empty is removed. */
 export async function logout(
   ctx: CoreContext,
-  which: { target?: string; all?: boolean; targets?: string[] },
+  which: { target?: string; all?: boolean; targets?: string[]; putBack?: boolean },
 ): Promise<LogoutResult> {
-  const result: LogoutResult = { removed: [], restoredFiles: [] };
+  const result: LogoutResult = { removed: [], restoredFiles: [], putBack: [] };
   if (!(await storeExists(ctx))) return result;
   await updateStore(
     ctx.storePath,
@@ -210,6 +220,7 @@ export async function logout(
           ? [...which.targets].reverse()
           : [pickTargetName(which.target, ctx.env, data)];
       const madeDirs: Array<string[] | undefined> = [];
+      const replaced: Array<[string, StoredTarget]> = [];
       for (const name of names) {
         const entry = data.targets[name];
         if (!entry) continue;
@@ -222,11 +233,19 @@ export async function logout(
           }
         }
         delete data.targets[name];
-        result.removed.push(name);
+        if (which.putBack && entry.replaced) replaced.push([name, entry.replaced]);
+        else result.removed.push(name);
       }
       // Targets logged in together share the directories one of them made (fermyon/ holds each
       // target's file): once all are undone, that one's directories are tried again.
       for (const dirs of madeDirs) await removeEmptyDirs(dirs);
+      for (const [name, prior] of replaced) {
+        const back = await putBack(name, prior, ctx);
+        if (back) {
+          data.targets[name] = back;
+          result.putBack.push(name);
+        } else result.removed.push(name);
+      }
       if (data.current && !data.targets[data.current]) {
         const first = Object.keys(data.targets)[0];
         if (first) data.current = first;
@@ -241,4 +260,35 @@ export async function logout(
     },
   );
   return result;
+}
+
+/**
+ * The entry an Action step's login replaced, back in its place with its tool files (written again
+ * from its stored token: undoing the step's files took their content back to before it). Not
+ * possible, and said so, when the tool files held what the store does not: a Basic-auth registry's
+ * password, or a registry's identity token (stored, but not marked as one).
+ */
+async function putBack(
+  name: string,
+  prior: StoredTarget,
+  ctx: CoreContext,
+): Promise<StoredTarget | undefined> {
+  const why =
+    prior.tokenInToolFileOnly || (prior.protocol === 'docker-registry' && prior.formats.length)
+      ? 'its tool files held a credential the store does not'
+      : undefined;
+  if (!why) {
+    try {
+      const { rewriteToolFiles } = await import('./login.js');
+      const files = prior.formats.length ? await rewriteToolFiles(specOf(name, prior), prior, ctx) : [];
+      return { ...prior, files };
+    } catch (err) {
+      ctx.warn(
+        `The login of target "${name}" this step replaced could not be put back (${toFailure(err).message}); it is logged out.`,
+      );
+      return undefined;
+    }
+  }
+  ctx.warn(`The login of target "${name}" this step replaced cannot be put back (${why}); it is logged out.`);
+  return undefined;
 }

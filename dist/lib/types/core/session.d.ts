@@ -47,10 +47,13 @@ export declare function deployEnv(name: string, entry: {
 export interface LogoutResult {
     removed: string[];
     restoredFiles: string[];
+    /** With `putBack`: targets whose replaced entry is back in their place, tool files and all. */
+    putBack: string[];
 }
 /** Undo a target's tool files (newest first) and drop it from the store; a store left empty is removed. */
 export declare function logout(ctx: CoreContext, which: {
     target?: string;
     all?: boolean;
     targets?: string[];
+    putBack?: boolean;
 }): Promise<LogoutResult>;

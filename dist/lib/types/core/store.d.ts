@@ -47,6 +47,11 @@ export interface StoredTarget {
     options?: Record<string, unknown>;
     loggedInAt: string;
     files: FileJournal[];
+    /**
+     * The entry an Action step's login replaced, which that step's post step puts back (files and
+     * all); a later login of the target (refresh, the CLI's) keeps it for that post step.
+     */
+    replaced?: StoredTarget;
 }
 export interface StoreData {
     version: 1;
