@@ -81,6 +81,7 @@ export async function loginMany(
         idToken,
         log: (text) => sink({ level: 'info', text }),
         warn: (text) => sink({ level: 'warn', text }),
+        keepReplaced: ctx.keepReplaced,
       }),
     onDone: (r) => printGroup(r, secrets.redact.bind(secrets)),
   });
