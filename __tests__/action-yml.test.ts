@@ -91,3 +91,24 @@ describe('action.yml', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('YAML examples in the README and docs/', () => {
+  const pages = [
+    'README.md',
+    ...fs.readdirSync(path.join(ROOT, 'docs')).map((f) => path.join('docs', f)),
+  ].filter((f) => f.endsWith('.md'));
+  const blocks = pages.flatMap((page) =>
+    [...fs.readFileSync(path.join(ROOT, page), 'utf8').matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)].map(
+      (m, i) => [`${page} #${i + 1}`, m[1]!] as const,
+    ),
+  );
+
+  it('finds the workflow examples', () => {
+    expect(blocks.length).toBeGreaterThan(10);
+  });
+
+  it.each(blocks)('%s parses (a workflow GitHub would accept)', (_where, text) => {
+    const doc = parseDocument(text);
+    expect(doc.errors.map((e) => e.message)).toEqual([]);
+  });
+});

@@ -415,55 +415,129 @@ describe('the bundled Action, run like a runner runs it', () => {
       expect(fs.existsSync(path.join(files.home, '.config', 'fermyon', 'config.json'))).toBe(true);
     });
 
-    it('puts back the login a step replaced in a store of the user (DEPLOY_LOGIN_CONFIG): entry, current, spin file', async () => {
-      const files = runner();
-      const store = path.join(files.home, 'mine', 'credentials.json');
-      const env = { DEPLOY_LOGIN_CONFIG: store };
-      const spin = path.join(files.home, '.config', 'fermyon', 'config.json');
-      const userLogin = (name: string) =>
-        runCli(
-          [
-            'login',
-            '--target',
-            name,
-            '--url',
-            target.url,
-            '--username',
-            'ci-deployer',
-            '--password-stdin',
-          ].concat(['--format', 'spin']),
-          { env: baseEnv({ HOME: files.home, ...env }), stdin: CANARY.password },
-        );
-      expect((await userLogin('default')).code).toBe(0);
-      expect((await userLogin('other')).code).toBe(0);
-      const before = JSON.parse(fs.readFileSync(store, 'utf8')) as {
-        current: string;
-        targets: Record<string, { token: string }>;
+    describe('a stored login the step replaced (a store chosen with DEPLOY_LOGIN_CONFIG)', () => {
+      type Store = { current: string; targets: Record<string, { token: string; files: unknown[] }> };
+      const setup = () => {
+        const files = runner();
+        const store = path.join(files.home, 'mine', 'credentials.json');
+        // The user's Spin config lives under their own XDG_CONFIG_HOME; the post step's
+        // environment does not say so: what it puts back must follow the journals, not the env.
+        const xdg = path.join(files.home, 'xdg');
+        const spin = path.join(xdg, 'fermyon', 'config.json');
+        const cli = (args: string[], extra: NodeJS.ProcessEnv = {}, stdin?: string) =>
+          runCli(args, {
+            env: baseEnv({ HOME: files.home, DEPLOY_LOGIN_CONFIG: store, XDG_CONFIG_HOME: xdg, ...extra }),
+            stdin,
+          });
+        const userLogin = (name: string, format: string[] = ['--format', 'spin'], extra = {}) =>
+          cli(
+            [
+              'login',
+              '--target',
+              name,
+              '--url',
+              target.url,
+              '--username',
+              'ci-deployer',
+              '--password-stdin',
+              ...format,
+            ],
+            extra,
+            CANARY.password,
+          );
+        const read = () => JSON.parse(fs.readFileSync(store, 'utf8')) as Store;
+        const spinToken = () => JSON.parse(fs.readFileSync(spin, 'utf8')).token as string;
+        return { files, store, xdg, spin, cli, userLogin, read, spinToken };
       };
-      const spinBefore = fs.readFileSync(spin, 'utf8');
-      addCanary(before.targets.default!.token);
-      addCanary(before.targets.other!.token);
 
-      const main = await runActionStep('main', files, passwordInputs({ format: 'spin' }), { env });
-      const token = checkIssued(main);
-      expect(token).not.toBe(before.targets.default!.token);
-      expect(JSON.parse(fs.readFileSync(spin, 'utf8')).token).toBe(token);
-      const post = await runActionStep('post', files, {}, { state: main.state, env });
-      expect(post.code).toBe(0);
-      expect(post.stdout).toMatch(/put back the earlier login of default; undid 1 file change/);
-      expect(post.stdout).not.toContain('::warning::');
+      it('is put back by the post step: entry, current target, and its Spin file where it was', async () => {
+        const t = setup();
+        expect((await t.userLogin('default')).code).toBe(0);
+        expect((await t.userLogin('other')).code).toBe(0);
+        const before = t.read();
+        const spinBefore = fs.readFileSync(t.spin, 'utf8');
+        addCanary(before.targets.default!.token);
+        addCanary(before.targets.other!.token);
 
-      const after = JSON.parse(fs.readFileSync(store, 'utf8')) as typeof before;
-      expect(after.current).toBe('default');
-      expect(after.targets.default!.token).toBe(before.targets.default!.token);
-      expect(after.targets.other!.token).toBe(before.targets.other!.token);
-      expect(fs.readFileSync(spin, 'utf8')).toBe(spinBefore);
-      expect(modeOf(store)).toBe(0o600);
-      // And the user's own logout still takes everything back to before their login.
-      const out = await runCli(['logout', '--all'], { env: baseEnv({ HOME: files.home, ...env }) });
-      expect(out.code).toBe(0);
-      expect(fs.existsSync(spin)).toBe(false);
-      expect(fs.existsSync(store)).toBe(false);
+        const env = { DEPLOY_LOGIN_CONFIG: t.store, XDG_CONFIG_HOME: t.xdg };
+        const main = await runActionStep('main', t.files, passwordInputs({ format: 'spin' }), { env });
+        const token = checkIssued(main);
+        expect(t.spinToken()).toBe(token);
+        const post = await runActionStep(
+          'post',
+          t.files,
+          {},
+          { state: main.state, env: { DEPLOY_LOGIN_CONFIG: t.store } },
+        );
+        expect(post.code).toBe(0);
+        expect(post.stdout).toMatch(/put back the earlier login of default; undid 1 file change/);
+        expect(post.stdout).not.toContain('::warning::');
+
+        expect(t.read()).toEqual(before);
+        expect(fs.readFileSync(t.spin, 'utf8')).toBe(spinBefore);
+        expect(fs.existsSync(path.join(t.files.home, '.config'))).toBe(false);
+        expect(modeOf(t.store)).toBe(0o600);
+        // And the user's own logout still takes everything back to before their login.
+        expect((await t.cli(['logout', '--all'])).code).toBe(0);
+        expect(fs.existsSync(t.spin)).toBe(false);
+        expect(fs.existsSync(t.store)).toBe(false);
+      });
+
+      it("leaves the earlier login's files the step did not write alone", async () => {
+        const t = setup();
+        expect((await t.userLogin('default')).code).toBe(0);
+        // A later login of the user's without a format: the Spin file stays (and stays recorded).
+        expect((await t.userLogin('default', [])).code).toBe(0);
+        const spinBefore = fs.readFileSync(t.spin, 'utf8');
+        const before = t.read();
+        addCanary(before.targets.default!.token);
+        const env = { DEPLOY_LOGIN_CONFIG: t.store, XDG_CONFIG_HOME: t.xdg };
+        const main = await runActionStep('main', t.files, passwordInputs(), { env });
+        checkIssued(main);
+        const post = await runActionStep('post', t.files, {}, { state: main.state, env });
+        expect(post.stdout).toMatch(/put back the earlier login of default; undid 0 file change/);
+        expect(fs.readFileSync(t.spin, 'utf8')).toBe(spinBefore);
+        expect(t.read()).toEqual(before);
+      });
+
+      it("goes back under another run's login written since, not over it", async () => {
+        const t = setup();
+        expect((await t.userLogin('default')).code).toBe(0);
+        const userToken = t.read().targets.default!.token;
+        addCanary(userToken);
+        const env = { DEPLOY_LOGIN_CONFIG: t.store, XDG_CONFIG_HOME: t.xdg };
+        const main = await runActionStep('main', t.files, passwordInputs({ format: 'spin' }), { env });
+        checkIssued(main);
+        // Another store (another job on the machine) logs in to the same Spin file meanwhile.
+        const other = path.join(t.files.home, 'other', 'credentials.json');
+        expect(
+          (await t.userLogin('default', ['--format', 'spin'], { DEPLOY_LOGIN_CONFIG: other })).code,
+        ).toBe(0);
+        const otherToken = (JSON.parse(fs.readFileSync(other, 'utf8')) as Store).targets.default!.token;
+        addCanary(otherToken);
+        const post = await runActionStep('post', t.files, {}, { state: main.state, env });
+        expect(post.code).toBe(0);
+        expect(t.spinToken()).toBe(otherToken);
+        expect(t.read().targets.default!.token).toBe(userToken);
+        // When that run logs out, the user's login is what comes back.
+        expect((await t.cli(['logout'], { DEPLOY_LOGIN_CONFIG: other })).code).toBe(0);
+        expect(t.spinToken()).toBe(userToken);
+      });
+
+      it('is not kept with cleanup: false (no post step will put it back)', async () => {
+        const t = setup();
+        expect((await t.userLogin('default')).code).toBe(0);
+        addCanary(t.read().targets.default!.token);
+        const env = { DEPLOY_LOGIN_CONFIG: t.store, XDG_CONFIG_HOME: t.xdg };
+        const main = await runActionStep(
+          'main',
+          t.files,
+          passwordInputs({ format: 'spin', cleanup: 'false' }),
+          { env },
+        );
+        checkIssued(main);
+        expect(fs.readFileSync(t.store, 'utf8')).not.toContain('"replaced"');
+      });
     });
 
     it('two steps of one job logging in to the same target: each post step undoes its own, nothing stays', async () => {

@@ -140,7 +140,12 @@ describe('CLI: login / logout on pre-populated files', () => {
   });
 
   test('spin: a target name whose file Spin already owns is refused before anything is sent (exit 2)', async () => {
-    for (const name of ['config', 'registry-auth']) {
+    for (const [name, file] of [
+      ['config', 'config'],
+      ['registry-auth', 'registry-auth'],
+      // macOS's and Windows's file systems take Config.json for config.json.
+      ['Config', 'config'],
+    ]) {
       const r = await runCli(
         [
           'login',
@@ -158,7 +163,7 @@ describe('CLI: login / logout on pre-populated files', () => {
       );
       expect({ name, code: r.code }).toEqual({ name, code: 2 });
       expect(r.stderr).toContain(
-        `The target name "${name}" cannot be used with format spin: fermyon/${name}.json is `,
+        `The target name "${name}" cannot be used with format spin: fermyon/${file}.json is `,
       );
     }
     expect(fs.existsSync(path.join(files.home, '.config', 'fermyon'))).toBe(false);

@@ -49,6 +49,13 @@ const res = await run(['sh', '-c', 'curl -sS -f -X POST -H "Authorization: Beare
 out.push(['run', res.exitCode, res.outcome, deployed.includes('"ok":true')]);
 const refused = await run(['sh', '-c', 'echo "HTTP/1.1 401 Unauthorized" >&2; exit 1'], { ...options, target: 'lib', stderr: () => {} });
 out.push(['run-refused', refused.exitCode, refused.outcome]);
+try {
+  // What a JavaScript caller might pass: strings, not RegExps.
+  await run(['sh', '-c', 'echo hi'], { ...options, target: 'lib', stdout: () => {}, needsLoginPatterns: ['denied'] });
+  out.push(['run-string-patterns', 'no error']);
+} catch (e) {
+  out.push(['run-string-patterns', e instanceof DeployLoginError, e.outcome, e.message]);
+}
 out.push(['logout', (await logout({ target: 'lib' }, options)).removed]);
 try {
   await token('lib', options);
@@ -67,6 +74,12 @@ const EXPECTED = [
   ['refresh', 'valid', true],
   ['run', 0, 'success', true],
   ['run-refused', 3, 'needs-login'],
+  [
+    'run-string-patterns',
+    true,
+    'invalid-input',
+    'needsLoginPatterns must be a list of regular expressions (RegExp).',
+  ],
   ['logout', ['lib']],
   ['token-after-logout', true, 'needs-login', 3, 3],
 ];
@@ -159,15 +172,16 @@ it('ships types that package.json `exports` points at, and a consumer type-check
   expect(fs.existsSync(path.join(installed, typesPath))).toBe(true);
   fs.writeFileSync(
     path.join(consumer, 'use.ts'),
-    `import { login, status, token, run, logout, DeployLoginError, type LoginResult, type RunResult } from 'deploy-login';
+    `import { login, status, token, run, logout, DeployLoginError, type LoginResult, type RunResult, type TargetStatus } from 'deploy-login';
 const r: LoginResult = await login({ url: 'https://deploy.example.com', json: { recipe: 'vault' } }, {}, { allowHttp: false });
-const s = await status(r.target, { verify: true });
+const s: TargetStatus = await status(r.target, { verify: true });
 const secondsLeft: number | undefined = s.secondsLeft;
+const verified: boolean | undefined = s.verified;
 const t: string = await token();
 const x: RunResult = await run(['spin', 'deploy'], { timeoutMs: 1000, needsLoginPatterns: [/denied/] });
 const code: 0 | 3 | 4 = x.exitCode;
 await logout({ all: true });
-export { secondsLeft, t, code, DeployLoginError };
+export { secondsLeft, verified, t, code, DeployLoginError };
 // @ts-expect-error: the library refuses unknown option names at compile time
 await login({ url: 'https://x.example', nope: true });
 `,

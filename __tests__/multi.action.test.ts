@@ -200,6 +200,20 @@ describe('Action: several targets in one step (`targets`)', () => {
     expect(Object.keys(stored.targets)).toEqual(['a']);
   });
 
+  it('`run: deploy-login ...` with `targets` finds the CLI on PATH for each target', async () => {
+    const files = runner();
+    const targets = ['a', 'b']
+      .map((n) => `- target: ${n}\n  url: ${target.url}\n  token: tok-${n}-0123456789\n`)
+      .join('');
+    const main = await runActionStep('main', files, { targets, run: 'deploy-login status' });
+    expect({ code: main.code, errors: errorsOf(main) }).toEqual({ code: 0, errors: [] });
+    expect(JSON.parse(main.outputs.results!)).toMatchObject([
+      { target: 'a', outcome: 'success', 'command-exit-code': 0 },
+      { target: 'b', outcome: 'success', 'command-exit-code': 0 },
+    ]);
+    expect(main.paths).toHaveLength(1);
+  });
+
   it('validates every item before anything is sent: exit 2 naming the item and key', async () => {
     const cases: Array<[string, RegExp]> = [
       [

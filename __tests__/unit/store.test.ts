@@ -405,21 +405,19 @@ describe('store', () => {
       expect(fs.existsSync(file)).toBe(false);
     });
 
-    it('says why when the replaced login cannot come back (its secret lived only in a tool file), and logs it out', async () => {
-      const prior: StoredTarget = {
-        ...entry(''),
-        protocol: 'docker-registry',
-        tokenInToolFileOnly: true,
-        formats: ['docker'],
-      };
-      await updateStore(file, (d) => void (d.targets.a = { ...entry('tok-step'), replaced: prior }));
+    it('a plain logout takes out every login of the chain; putBack takes out one level at a time', async () => {
+      const u = entry('tok-u');
+      const s1 = { ...entry('tok-s1'), replaced: u };
+      const s2 = { ...entry('tok-s2'), replaced: s1 };
+      await updateStore(file, (d) => void (d.targets.a = s2));
       const warnings: string[] = [];
-      const r = await logout(ctxFor(warnings), { targets: ['a'], putBack: true });
-      expect(r).toMatchObject({ removed: ['a'], putBack: [] });
-      expect(warnings).toEqual([
-        'The login of target "a" this step replaced cannot be put back (its tool files held a credential the store does not); it is logged out.',
-      ]);
+      expect(await logout(ctxFor(warnings), { targets: ['a'], putBack: true })).toMatchObject({
+        putBack: ['a'],
+      });
+      expect((await readStore(file)).targets.a).toEqual(s1);
+      expect(await logout(ctxFor(warnings), { target: 'a' })).toMatchObject({ removed: ['a'], putBack: [] });
       expect(fs.existsSync(file)).toBe(false);
+      expect(warnings).toEqual([]);
     });
   });
 });

@@ -76,14 +76,15 @@ async function main(): Promise<void> {
       secrets,
       log: (l) => core.info(secrets.redact(l)),
       warn: (l) => core.warning(secrets.redact(l)),
-      // The post step undoes this step: an entry a login replaces is kept for it to put back.
-      keepReplaced: true,
+      // The post step undoes this step: an entry a login replaces is kept for it to put back
+      // (only when it will run: with cleanup false, kept entries would pile up in the store).
+      keepReplaced: inputs.cleanup,
     });
     // GitHub's OIDC token through the same client: one retry budget, retries logged.
     ctx.idToken = actionsIdToken(process.env, ctx.http);
     if (inputs.targetsYaml) {
       const { loginMany } = await import('./many.js');
-      const step = await loginMany(inputs, ctx, state, (list) => (results = list));
+      const step = await loginMany(inputs, ctx, state, (list) => (results = list), putCliOnPath);
       outcome = step.outcome;
       exitCode = EXIT_CODES[outcome];
       rows = step.rows;
@@ -151,16 +152,17 @@ async function main(): Promise<void> {
     failure = f.message;
     if (f.stack) core.debug(secrets.redact(f.stack));
   } finally {
+    // On every path, not only after a login: a later step that runs `deploy-login run` (or
+    // `status`) after this one failed then hears "needs login" (3), not "command not found".
+    state.binDir ??= await putCliOnPath().catch(() => undefined);
+    // First: whatever fails below, the post step still knows what to undo.
+    core.saveState('deploy-login', JSON.stringify(state));
     core.setOutput('outcome', outcome);
     core.setOutput('exit-code', String(exitCode));
     core.setOutput('credentials-file', state.storePath);
-    // On every path, not only after a login: a later step that runs `deploy-login run` (or
-    // `status`) after this one failed then hears "needs login" (3), not "command not found".
     core.exportVariable('DEPLOY_LOGIN_CONFIG', state.storePath);
-    state.binDir ??= await putCliOnPath().catch(() => undefined);
     if (targetName) core.setOutput('target', targetName);
     if (results) core.setOutput('results', JSON.stringify(results));
-    core.saveState('deploy-login', JSON.stringify(state));
     const own = result ?? attempted;
     await writeSummary(rows ?? (own ? [{ result: own, outcome, run }] : []), outcome, secrets, failure).catch(
       () => undefined,

@@ -37,6 +37,8 @@ export async function loginMany(
   ctx: CoreContext,
   state: PostState,
   onResults: (results: object[]) => void,
+  /** Puts the `deploy-login` CLI on PATH (main.ts), for a `run` that calls it. */
+  cliOnPath: () => Promise<string | undefined>,
 ): Promise<ManyStep> {
   if (inputs.target.url?.trim()) {
     throw invalidInput(
@@ -60,7 +62,7 @@ export async function loginMany(
   });
   if (items.some((i) => i.spec.method === 'oidc')) requireIdTokenPermission(env);
   const command = inputs.run ? splitCommand(inputs.run) : [];
-  // Before any login (see main.ts); `deploy-login` itself goes on PATH after the logins.
+  // Before any login (see main.ts); `deploy-login` itself goes on PATH before the first run.
   if (command[0] && command[0] !== 'deploy-login') requireCommand(command[0], env);
   const timeoutMs = parseTimeout(inputs.timeout);
   const secrets = ctx.secrets;
@@ -91,6 +93,7 @@ export async function loginMany(
   publish(results);
 
   const runs = new Map<string, RunResult>();
+  if (command.length && ok.length) state.binDir ??= await cliOnPath();
   if (command.length) {
     for (const r of ok) {
       const login = r.login!;

@@ -8,7 +8,7 @@ import { protocolDeps, storeDir } from './context.js';
 import { writerFor } from './formats/index.js';
 import { protocolFor } from './protocols/index.js';
 import type { Grant } from './protocols/types.js';
-import { updateStore, type FileJournal, type StoredTarget } from './store.js';
+import { replacedDepth, updateStore, type FileJournal, type StoredTarget } from './store.js';
 import { storeWriteOptions } from './store-dir.js';
 import type { Credentials, TargetSpec } from './target.js';
 import { ownerOf, rollbackWrite, writeToolFile, type FormatContext } from './toolfiles.js';
@@ -124,11 +124,25 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
         // one, like ~/.docker/config.json, take turns), so a batch waits for its fsyncs together.
         await Promise.all(
           items.map(async (item, i) => {
-            const owner = ownerOf(storeCtx.storePath, item.spec.name);
             const old = data.targets[item.spec.name];
+            // In an Action step, a login over an earlier one is stacked on it (the post step puts
+            // the earlier one back); any other login takes its place, keeping what it kept.
+            const stacked = item.ctx.keepReplaced && old !== undefined;
+            const replaced = stacked ? old : old?.replaced;
+            const owner = ownerOf(
+              storeCtx.storePath,
+              item.spec.name,
+              replaced ? replacedDepth(replaced) + 1 : 0,
+            );
             const undo: Array<() => Promise<void>> = [];
             try {
-              const { result, entry } = await writeFiles(item, old, owner, undo);
+              const { result, entry } = await writeFiles(
+                item,
+                stacked ? [] : (old?.files ?? []),
+                owner,
+                undo,
+              );
+              if (replaced) entry.replaced = replaced;
               data.targets[item.spec.name] = entry;
               outcomes[i] = result;
               done.push(undo);
@@ -162,41 +176,12 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
   return outcomes;
 }
 
-/**
- * Write a stored entry's tool files again from its stored credential, and return their journals:
- * the Action's post step putting back the entry its login replaced, after undoing that login's
- * files took the replaced entry's content with them. On failure, what was written is rolled back.
- */
-export async function rewriteToolFiles(
-  spec: TargetSpec,
-  entry: StoredTarget,
-  ctx: CoreContext,
-): Promise<FileJournal[]> {
-  const grant: Grant = {
-    token: entry.token,
-    expiresAt: entry.expiresAt,
-    refreshToken: entry.refreshToken,
-    username: entry.username,
-  };
-  const undo: Array<() => Promise<void>> = [];
-  try {
-    const item = { spec, grant, ctx: { ...ctx, keepReplaced: false } };
-    return (await writeFiles(item, undefined, ownerOf(ctx.storePath, spec.name), undo)).entry.files;
-  } catch (err) {
-    for (const step of undo.reverse()) await step().catch(() => undefined);
-    throw err;
-  }
-}
-
 async function writeFiles(
   { spec, grant, ctx }: PendingGrant,
-  old: StoredTarget | undefined,
+  previous: FileJournal[],
   owner: string,
   undo: Array<() => Promise<void>>,
 ): Promise<{ result: LoginResult; entry: StoredTarget }> {
-  const previous = old?.files ?? [];
-  // The Action's post step puts back what its login replaced; any other login passes that on.
-  const replaced = ctx.keepReplaced ? old : old?.replaced;
   const fctx = formatContext(ctx, spec, grant);
   const written: FileJournal[] = [];
   const variables: Record<string, string> = {};
@@ -232,7 +217,6 @@ async function writeFiles(
       ...previous.filter((p) => !written.some((w) => w.path === p.path && w.key === p.key)),
       ...written,
     ],
-    ...(replaced ? { replaced } : {}),
   };
   const result: LoginResult = {
     target: spec.name,

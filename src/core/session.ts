@@ -1,11 +1,18 @@
 import { protocolDeps, type CoreContext } from './context.js';
-import { invalidInput, needsLogin, toFailure } from './errors.js';
+import { invalidInput, needsLogin } from './errors.js';
 import { writerFor } from './formats/index.js';
 import { readIfExists, removeEmptyDirs } from './fsutil.js';
 import { localfs } from './localfs.js';
 import { isExpired } from './jwt.js';
 import { protocolFor } from './protocols/index.js';
-import { pickTargetName, readStore, updateStore, type StoreData, type StoredTarget } from './store.js';
+import {
+  pickTargetName,
+  readStore,
+  replacedChain,
+  updateStore,
+  type StoreData,
+  type StoredTarget,
+} from './store.js';
 import { printable, type Credentials, type TargetSpec } from './target.js';
 import { ownerOf, undoToolFile } from './toolfiles.js';
 import { storeWriteOptions } from './store-dir.js';
@@ -23,6 +30,8 @@ export interface TargetStatus {
   secondsLeft?: number;
   refreshable?: boolean;
   files?: string[];
+  /** With the library's `status(..., { verify: true })`: the target accepted the token just now. */
+  verified?: boolean;
 }
 
 export function describe(
@@ -220,32 +229,34 @@ export async function logout(
           ? [...which.targets].reverse()
           : [pickTargetName(which.target, ctx.env, data)];
       const madeDirs: Array<string[] | undefined> = [];
-      const replaced: Array<[string, StoredTarget]> = [];
       for (const name of names) {
         const entry = data.targets[name];
         if (!entry) continue;
-        for (const j of [...entry.files].reverse()) {
-          const writer = writerFor(j.format);
-          if (writer) {
-            await undoToolFile(writer, j, ownerOf(ctx.storePath, name));
-            result.restoredFiles.push(j.path);
-            madeDirs.push(j.dirs);
+        // The Action's post step takes out its own login and puts back the one it stacked on;
+        // a logout takes out every login of the target, the top one first.
+        const chain = replacedChain(entry);
+        const undone = which.putBack ? chain.slice(0, 1) : chain;
+        for (const [i, level] of undone.entries()) {
+          for (const j of [...level.files].reverse()) {
+            const writer = writerFor(j.format);
+            if (writer) {
+              await undoToolFile(writer, j, ownerOf(ctx.storePath, name, chain.length - 1 - i));
+              result.restoredFiles.push(j.path);
+              madeDirs.push(j.dirs);
+            }
           }
         }
-        delete data.targets[name];
-        if (which.putBack && entry.replaced) replaced.push([name, entry.replaced]);
-        else result.removed.push(name);
+        if (which.putBack && entry.replaced) {
+          data.targets[name] = entry.replaced;
+          result.putBack.push(name);
+        } else {
+          delete data.targets[name];
+          result.removed.push(name);
+        }
       }
       // Targets logged in together share the directories one of them made (fermyon/ holds each
       // target's file): once all are undone, that one's directories are tried again.
       for (const dirs of madeDirs) await removeEmptyDirs(dirs);
-      for (const [name, prior] of replaced) {
-        const back = await putBack(name, prior, ctx);
-        if (back) {
-          data.targets[name] = back;
-          result.putBack.push(name);
-        } else result.removed.push(name);
-      }
       if (data.current && !data.targets[data.current]) {
         const first = Object.keys(data.targets)[0];
         if (first) data.current = first;
@@ -260,35 +271,4 @@ export async function logout(
     },
   );
   return result;
-}
-
-/**
- * The entry an Action step's login replaced, back in its place with its tool files (written again
- * from its stored token: undoing the step's files took their content back to before it). Not
- * possible, and said so, when the tool files held what the store does not: a Basic-auth registry's
- * password, or a registry's identity token (stored, but not marked as one).
- */
-async function putBack(
-  name: string,
-  prior: StoredTarget,
-  ctx: CoreContext,
-): Promise<StoredTarget | undefined> {
-  const why =
-    prior.tokenInToolFileOnly || (prior.protocol === 'docker-registry' && prior.formats.length)
-      ? 'its tool files held a credential the store does not'
-      : undefined;
-  if (!why) {
-    try {
-      const { rewriteToolFiles } = await import('./login.js');
-      const files = prior.formats.length ? await rewriteToolFiles(specOf(name, prior), prior, ctx) : [];
-      return { ...prior, files };
-    } catch (err) {
-      ctx.warn(
-        `The login of target "${name}" this step replaced could not be put back (${toFailure(err).message}); it is logged out.`,
-      );
-      return undefined;
-    }
-  }
-  ctx.warn(`The login of target "${name}" this step replaced cannot be put back (${why}); it is logged out.`);
-  return undefined;
 }

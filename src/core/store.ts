@@ -67,6 +67,20 @@ export interface StoredTarget {
   replaced?: StoredTarget;
 }
 
+/** How many logins lie under this one (`replaced`, `replaced.replaced`, ...): its ledger owner's depth. */
+export function replacedDepth(entry: StoredTarget): number {
+  let depth = 0;
+  for (let r = entry.replaced; r; r = r.replaced) depth++;
+  return depth;
+}
+
+/** The entry and those it replaced, top first. */
+export function replacedChain(entry: StoredTarget): StoredTarget[] {
+  const chain: StoredTarget[] = [];
+  for (let r: StoredTarget | undefined = entry; r; r = r.replaced) chain.push(r);
+  return chain;
+}
+
 export interface StoreData {
   version: 1;
   current?: string;

@@ -150,10 +150,7 @@ export interface StatusOptions extends Options {
  * What the store says about a target: `state` valid | expired | missing, `secondsLeft`, ...
  * With `verify`, a token the target refuses throws DeployLoginError (outcome "needs-login").
  */
-export async function status(
-  target?: string,
-  options: StatusOptions = {},
-): Promise<TargetStatus & { verified?: boolean }> {
+export async function status(target?: string, options: StatusOptions = {}): Promise<TargetStatus> {
   return guarded(options, [], async (o) => {
     const ctx = contextOf(o);
     const s = await coreStatus(ctx, target);
@@ -207,6 +204,14 @@ export async function run(command: string[], opts: RunOptions = {}): Promise<Run
 }
 
 async function runGuarded(command: string[], opts: RunOptions): Promise<RunResult> {
+  // Typed as RegExp[], but JavaScript callers pass what they pass: a string would fail only when the
+  // command first prints, as an internal error.
+  if (opts.needsLoginPatterns !== undefined && !opts.needsLoginPatterns.every?.((p) => p instanceof RegExp)) {
+    throw new DeployLoginError(
+      'invalid-input',
+      'needsLoginPatterns must be a list of regular expressions (RegExp).',
+    );
+  }
   const ctx = contextOf(opts);
   // The credential first, as the CLI checks it (missing or expired: needs-login, whatever the
   // command); a command that cannot start is found before a refresh is spent on it.

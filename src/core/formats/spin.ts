@@ -30,10 +30,12 @@ export const spinWriter: FormatWriter = {
     };
   },
   check(target) {
-    const taken = SPIN_OWN_FILES[target.name];
+    // Lower case: macOS's and Windows's file systems take Config.json for config.json.
+    const own = target.name.toLowerCase();
+    const taken = SPIN_OWN_FILES[own];
     if (taken) {
       throw invalidInput(
-        `The target name "${target.name}" cannot be used with format spin: fermyon/${target.name}.json is ${taken}; choose another target name.`,
+        `The target name "${target.name}" cannot be used with format spin: fermyon/${own}.json is ${taken}; choose another target name.`,
       );
     }
     bindleUrl(target.options);

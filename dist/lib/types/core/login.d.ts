@@ -1,6 +1,6 @@
 import type { CoreContext } from './context.js';
 import type { Grant } from './protocols/types.js';
-import { type FileJournal, type StoredTarget } from './store.js';
+import { type FileJournal } from './store.js';
 import type { Credentials, TargetSpec } from './target.js';
 import { type FormatContext } from './toolfiles.js';
 export interface LoginResult {
@@ -45,9 +45,3 @@ export type SaveOutcome = LoginResult | {
  * write itself fails, every file of the batch is rolled back. Nothing half-written stays.
  */
 export declare function saveGrants(items: PendingGrant[], storeCtx: CoreContext): Promise<SaveOutcome[]>;
-/**
- * Write a stored entry's tool files again from its stored credential, and return their journals:
- * the Action's post step putting back the entry its login replaced, after undoing that login's
- * files took the replaced entry's content with them. On failure, what was written is rolled back.
- */
-export declare function rewriteToolFiles(spec: TargetSpec, entry: StoredTarget, ctx: CoreContext): Promise<FileJournal[]>;

@@ -13,6 +13,8 @@ export interface TargetStatus {
     secondsLeft?: number;
     refreshable?: boolean;
     files?: string[];
+    /** With the library's `status(..., { verify: true })`: the target accepted the token just now. */
+    verified?: boolean;
 }
 export declare function describe(name: string, entry: StoredTarget | undefined, data: StoreData, now: number): TargetStatus;
 export declare function needsLoginError(s: TargetStatus): Error;

@@ -53,6 +53,10 @@ export interface StoredTarget {
      */
     replaced?: StoredTarget;
 }
+/** How many logins lie under this one (`replaced`, `replaced.replaced`, ...): its ledger owner's depth. */
+export declare function replacedDepth(entry: StoredTarget): number;
+/** The entry and those it replaced, top first. */
+export declare function replacedChain(entry: StoredTarget): StoredTarget[];
 export interface StoreData {
     version: 1;
     current?: string;

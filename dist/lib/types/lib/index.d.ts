@@ -49,9 +49,7 @@ export interface StatusOptions extends Options {
  * What the store says about a target: `state` valid | expired | missing, `secondsLeft`, ...
  * With `verify`, a token the target refuses throws DeployLoginError (outcome "needs-login").
  */
-export declare function status(target?: string, options?: StatusOptions): Promise<TargetStatus & {
-    verified?: boolean;
-}>;
+export declare function status(target?: string, options?: StatusOptions): Promise<TargetStatus>;
 /** The stored token (refreshed first if it expired and can be); throws needs-login when there is none usable. */
 export declare function token(target?: string, options?: Options): Promise<string>;
 /** Get a new token now with the stored refresh token. */
