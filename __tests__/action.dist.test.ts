@@ -524,6 +524,34 @@ describe('the bundled Action, run like a runner runs it', () => {
         expect(t.spinToken()).toBe(userToken);
       });
 
+      it('keeps at most three earlier logins of a target when post steps never run (jobs killed before them)', async () => {
+        const files = runner();
+        for (let i = 0; i < 5; i++) {
+          const main = await runActionStep('main', files, {
+            url: target.url,
+            token: `tok-${i}-0123456789abcdef`,
+          });
+          expect(main.code).toBe(0);
+        }
+        type Level = { token: string; replaced?: Level };
+        const store = path.join(files.runnerTemp, 'deploy-login', 'credentials.json');
+        const tokens: string[] = [];
+        for (
+          let e: Level | undefined = (
+            JSON.parse(fs.readFileSync(store, 'utf8')) as { targets: { default: Level } }
+          ).targets.default;
+          e;
+          e = e.replaced
+        )
+          tokens.push(e.token);
+        expect(tokens).toEqual([
+          'tok-4-0123456789abcdef',
+          'tok-2-0123456789abcdef',
+          'tok-1-0123456789abcdef',
+          'tok-0-0123456789abcdef',
+        ]);
+      });
+
       it('is not kept with cleanup: false (no post step will put it back)', async () => {
         const t = setup();
         expect((await t.userLogin('default')).code).toBe(0);

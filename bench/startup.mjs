@@ -127,9 +127,12 @@ function cases(target, tmp) {
         INPUT_INSECURE: 'false',
         'INPUT_GITHUB-DEPLOYMENT': 'false',
       },
-      // A runner gives each step fresh command files; keep them from growing over the runs.
+      // Each run is a job's main step on a fresh runner: fresh command files, and RUNNER_TEMP
+      // (where the store and the CLI's launcher go) emptied, as the runner empties it after a job.
       before: () => {
         for (const f of Object.values(files)) fs.writeFileSync(f, '');
+        fs.rmSync(path.join(runner, 'temp'), { recursive: true, force: true });
+        fs.mkdirSync(path.join(runner, 'temp'));
       },
     },
     {

@@ -98,6 +98,14 @@ export interface PendingGrant {
 
 export type SaveOutcome = LoginResult | { error: unknown };
 
+/**
+ * How many logins of one target an Action step may stack (see saveGrants). A job killed before its
+ * post step leaves its level behind for good; past this many, a login takes the top level's place
+ * instead (its post step then puts back the level below), so such leftovers cannot grow the store
+ * without end.
+ */
+const MAX_STACKED_LOGINS = 3;
+
 /** Thrown out of the store update to leave the store untouched when every grant failed to save. */
 const NOTHING_SAVED = new Error('nothing to save');
 
@@ -127,7 +135,8 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
             const old = data.targets[item.spec.name];
             // In an Action step, a login over an earlier one is stacked on it (the post step puts
             // the earlier one back); any other login takes its place, keeping what it kept.
-            const stacked = item.ctx.keepReplaced && old !== undefined;
+            const stacked =
+              item.ctx.keepReplaced && old !== undefined && replacedDepth(old) < MAX_STACKED_LOGINS;
             const replaced = stacked ? old : old?.replaced;
             const owner = ownerOf(
               storeCtx.storePath,
