@@ -552,6 +552,51 @@ describe('the bundled Action, run like a runner runs it', () => {
         ]);
       });
 
+      it("with the stack full, post steps in reverse order still end with the user's login back", async () => {
+        const t = setup();
+        expect((await t.userLogin('default')).code).toBe(0);
+        const userToken = t.read().targets.default!.token;
+        addCanary(userToken);
+        const env = { DEPLOY_LOGIN_CONFIG: t.store, XDG_CONFIG_HOME: t.xdg };
+        const mains: ActionResult[] = [];
+        for (let i = 0; i < 5; i++) {
+          const inputs = { url: target.url, token: `tok-${i}-0123456789abcdef`, format: 'spin' };
+          const m = await runActionStep('main', t.files, inputs, { env });
+          expect(m.code).toBe(0);
+          mains.push(m);
+        }
+        expect(t.spinToken()).toBe('tok-4-0123456789abcdef');
+        for (const m of mains.reverse()) {
+          expect((await runActionStep('post', t.files, {}, { state: m.state, env })).code).toBe(0);
+        }
+        expect(t.read().targets.default!.token).toBe(userToken);
+        expect(t.spinToken()).toBe(userToken);
+      });
+
+      it("two jobs sharing the store: each post step takes out its own login, not the other job's", async () => {
+        const t = setup();
+        expect((await t.userLogin('default')).code).toBe(0);
+        const userToken = t.read().targets.default!.token;
+        addCanary(userToken);
+        const env = { DEPLOY_LOGIN_CONFIG: t.store, XDG_CONFIG_HOME: t.xdg };
+        const [jobX, jobY] = [runner(), runner()];
+        const jobEnv = { env: { ...env, HOME: t.files.home } };
+        const inputs = (who: string) => ({
+          url: target.url,
+          token: `tok-${who}-0123456789abcdef`,
+          format: 'spin',
+        });
+        const x = await runActionStep('main', jobX, inputs('x'), jobEnv);
+        const y = await runActionStep('main', jobY, inputs('y'), jobEnv);
+        expect([x.code, y.code]).toEqual([0, 0]);
+        expect((await runActionStep('post', jobX, {}, { ...jobEnv, state: x.state })).code).toBe(0);
+        expect(t.read().targets.default!.token).toBe('tok-y-0123456789abcdef');
+        expect(t.spinToken()).toBe('tok-y-0123456789abcdef');
+        expect((await runActionStep('post', jobY, {}, { ...jobEnv, state: y.state })).code).toBe(0);
+        expect(t.read().targets.default!.token).toBe(userToken);
+        expect(t.spinToken()).toBe(userToken);
+      });
+
       it('is not kept with cleanup: false (no post step will put it back)', async () => {
         const t = setup();
         expect((await t.userLogin('default')).code).toBe(0);

@@ -27,7 +27,7 @@ async function post(): Promise<void> {
     });
     // Only this step's targets: other legs sharing the machine (and its tool files) keep theirs.
     if (state.targets.length) {
-      const r = await logout(ctx, { targets: state.targets, putBack: true });
+      const r = await logout(ctx, { targets: state.targets, level: state.level });
       const done = [
         ...(r.removed.length ? [`logged out of ${r.removed.join(', ')}`] : []),
         ...(r.putBack.length ? [`put back the earlier login of ${r.putBack.join(', ')}`] : []),

@@ -133,24 +133,20 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
         await Promise.all(
           items.map(async (item, i) => {
             const old = data.targets[item.spec.name];
-            // In an Action step, a login over an earlier one is stacked on it (the post step puts
-            // the earlier one back); any other login takes its place, keeping what it kept.
+            // An Action step's login is a level of its own, stacked on an earlier login (its post
+            // step puts that back); any other login takes the top's place, keeping its level and
+            // what it replaced. So does a step's login when the stack is full.
+            const step = item.ctx.stepLevel;
             const stacked =
-              item.ctx.keepReplaced && old !== undefined && replacedDepth(old) < MAX_STACKED_LOGINS;
+              step !== undefined && old !== undefined && replacedDepth(old) < MAX_STACKED_LOGINS;
+            const fresh = step !== undefined && (old === undefined || stacked);
             const replaced = stacked ? old : old?.replaced;
-            const owner = ownerOf(
-              storeCtx.storePath,
-              item.spec.name,
-              replaced ? replacedDepth(replaced) + 1 : 0,
-            );
+            const level = fresh ? step : old?.level;
+            const owner = ownerOf(storeCtx.storePath, item.spec.name, level);
             const undo: Array<() => Promise<void>> = [];
             try {
-              const { result, entry } = await writeFiles(
-                item,
-                stacked ? [] : (old?.files ?? []),
-                owner,
-                undo,
-              );
+              const { result, entry } = await writeFiles(item, fresh ? [] : (old?.files ?? []), owner, undo);
+              if (level) entry.level = level;
               if (replaced) entry.replaced = replaced;
               data.targets[item.spec.name] = entry;
               outcomes[i] = result;

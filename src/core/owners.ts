@@ -180,7 +180,7 @@ export async function abandoned(
   now: number,
   graceMs = 10 * 60_000,
 ): Promise<Array<{ key: string; owner: string }>> {
-  const old: Array<{ key: string; owner: string; store: string; target: string; depth: number }> = [];
+  const old: Array<{ key: string; owner: string; store: string; target: string; level?: string }> = [];
   for (const [key, stack] of Object.entries(ledger.keys)) {
     for (const r of stack) {
       const at = Date.parse(r.at);
@@ -193,7 +193,7 @@ export async function abandoned(
         owner: r.owner,
         store: r.owner.slice(0, hash),
         target: plus < 0 ? who : who.slice(0, plus),
-        depth: plus < 0 ? 0 : Number(who.slice(plus + 1)),
+        level: plus < 0 ? undefined : who.slice(plus + 1),
       });
     }
   }
@@ -209,12 +209,12 @@ export async function abandoned(
     );
   }
   const out: Array<{ key: string; owner: string }> = [];
-  for (const { key, owner, store, target, depth } of old) {
+  for (const { key, owner, store, target, level } of old) {
     const data = await stores.get(store);
     if (data === undefined) continue;
-    // The login at that depth of the target's chain (the top is the deepest): still there, with this file?
+    // That login of the target (an Action step's, by its level): still stored, with this file?
     const chain = data.targets[target] ? replacedChain(data.targets[target]) : [];
-    const files = chain[chain.length - 1 - depth]?.files ?? [];
+    const files = chain.find((l) => l.level === level)?.files ?? [];
     if (!files.some((f) => f.path === file)) out.push({ key, owner });
   }
   return out;

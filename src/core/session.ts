@@ -184,7 +184,7 @@ export async function refresh(
     { ...grant, refreshToken: grant.refreshToken ?? entry.refreshToken },
     {
       ...ctx,
-      keepReplaced: false,
+      stepLevel: undefined,
     },
   );
   return (await readStore(ctx.storePath)).targets[name]!;
@@ -209,14 +209,14 @@ export function deployEnv(
 export interface LogoutResult {
   removed: string[];
   restoredFiles: string[];
-  /** With `putBack`: targets whose replaced entry is back in their place, tool files and all. */
+  /** With `level` (the Action's post step): targets whose earlier login is back in their place. */
   putBack: string[];
 }
 
 /** Undo a target's tool files (newest first) and drop it from the store; a store left empty is removed. */
 export async function logout(
   ctx: CoreContext,
-  which: { target?: string; all?: boolean; targets?: string[]; putBack?: boolean },
+  which: { target?: string; all?: boolean; targets?: string[]; level?: string },
 ): Promise<LogoutResult> {
   const result: LogoutResult = { removed: [], restoredFiles: [], putBack: [] };
   if (!(await storeExists(ctx))) return result;
@@ -232,22 +232,30 @@ export async function logout(
       for (const name of names) {
         const entry = data.targets[name];
         if (!entry) continue;
-        // The Action's post step takes out its own login and puts back the one it stacked on;
-        // a logout takes out every login of the target, the top one first.
+        // The Action's post step takes out its own login (found by its step's level, wherever
+        // other runs' logins stand by then) and puts back the one it stacked on; a logout takes
+        // out every login of the target, the top one first.
         const chain = replacedChain(entry);
-        const undone = which.putBack ? chain.slice(0, 1) : chain;
-        for (const [i, level] of undone.entries()) {
+        const at = which.level === undefined ? 0 : chain.findIndex((l) => l.level === which.level);
+        if (at < 0) continue;
+        const undone = which.level === undefined ? chain : [chain[at]!];
+        for (const level of undone) {
           for (const j of [...level.files].reverse()) {
             const writer = writerFor(j.format);
             if (writer) {
-              await undoToolFile(writer, j, ownerOf(ctx.storePath, name, chain.length - 1 - i));
+              await undoToolFile(writer, j, ownerOf(ctx.storePath, name, level.level));
               result.restoredFiles.push(j.path);
               madeDirs.push(j.dirs);
             }
           }
         }
-        if (which.putBack && entry.replaced) {
-          data.targets[name] = entry.replaced;
+        const below = which.level === undefined ? undefined : chain[at]!.replaced;
+        if (at > 0) {
+          // Another run's login stands above ours: it now stands on what ours replaced.
+          if (below) chain[at - 1]!.replaced = below;
+          else delete chain[at - 1]!.replaced;
+        } else if (below) {
+          data.targets[name] = below;
           result.putBack.push(name);
         } else {
           delete data.targets[name];

@@ -17,10 +17,11 @@ export interface CoreContext {
     log: (line: string) => void;
     warn: (line: string) => void;
     /**
-     * A login keeps the entry it replaces (as `replaced`), for the Action's post step to put back:
-     * that step undoes this one, and the store may be the user's (DEPLOY_LOGIN_CONFIG).
+     * Set in an Action step whose post step will undo it: the step's id. Its logins are stacked on
+     * what they replace (`level`, `replaced` in store.ts) so that post step can take out exactly its
+     * own, wherever other runs' logins stand by then.
      */
-    keepReplaced?: boolean;
+    stepLevel?: string;
 }
 export interface ContextOverrides extends Partial<CoreContext> {
     oidc?: OidcOptions;

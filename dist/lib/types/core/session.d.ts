@@ -49,7 +49,7 @@ export declare function deployEnv(name: string, entry: {
 export interface LogoutResult {
     removed: string[];
     restoredFiles: string[];
-    /** With `putBack`: targets whose replaced entry is back in their place, tool files and all. */
+    /** With `level` (the Action's post step): targets whose earlier login is back in their place. */
     putBack: string[];
 }
 /** Undo a target's tool files (newest first) and drop it from the store; a store left empty is removed. */
@@ -57,5 +57,5 @@ export declare function logout(ctx: CoreContext, which: {
     target?: string;
     all?: boolean;
     targets?: string[];
-    putBack?: boolean;
+    level?: string;
 }): Promise<LogoutResult>;

@@ -48,8 +48,13 @@ export interface StoredTarget {
     loggedInAt: string;
     files: FileJournal[];
     /**
+     * The id of the Action step whose login this is (context.ts stepLevel): it names the login's
+     * entries in tool files' ledgers, and the step's post step finds its own login by it.
+     */
+    level?: string;
+    /**
      * The entry an Action step's login replaced, which that step's post step puts back (files and
-     * all); a later login of the target (refresh, the CLI's) keeps it for that post step.
+     * all); a later login of the target (refresh, the CLI's) takes the top's place and keeps both.
      */
     replaced?: StoredTarget;
 }

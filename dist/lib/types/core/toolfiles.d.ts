@@ -80,13 +80,13 @@ export declare class UnparseableToolFile extends DeployLoginError {
 }
 /** Who writes: the store and target, so runs with different stores sharing one HOME are told apart. */
 /**
- * Whose entry it is, in a tool file's ledger: `<store>#<target>`, and `+<depth>` after it for a
- * login an Action step stacked over an earlier one of the same target (store.ts `replaced`): the
- * two are distinct owners, so the step's post step takes out its own entry and leaves the earlier
+ * Whose entry it is, in a tool file's ledger: `<store>#<target>`, and `+<level>` after it for an
+ * Action step's login (store.ts `level`): stacked over an earlier one of the same target, the two
+ * are distinct owners, so the step's post step takes out its own entry and leaves the earlier
  * one's where the ledger says it belongs (under another run's, if one wrote since). Target names
  * hold no `+`.
  */
-export declare const ownerOf: (storePath: string, target: string, depth?: number) => string;
+export declare const ownerOf: (storePath: string, target: string, level?: string) => string;
 export interface ToolFileWrite {
     journal: FileJournal;
     /** The file's bytes before this write (undefined: it did not exist), for a rollback. */
