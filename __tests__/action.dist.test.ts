@@ -447,7 +447,14 @@ describe('the bundled Action, run like a runner runs it', () => {
           );
         const read = () => JSON.parse(fs.readFileSync(store, 'utf8')) as Store;
         const spinToken = () => JSON.parse(fs.readFileSync(spin, 'utf8')).token as string;
-        return { files, store, xdg, spin, cli, userLogin, read, spinToken };
+        /** The user logged in to `default` with Spin; their token, and the env the job's steps get. */
+        const loggedIn = async () => {
+          expect((await userLogin('default')).code).toBe(0);
+          const userToken = read().targets.default!.token;
+          addCanary(userToken);
+          return { userToken, env: { DEPLOY_LOGIN_CONFIG: store, XDG_CONFIG_HOME: xdg } };
+        };
+        return { files, store, xdg, spin, cli, userLogin, read, spinToken, loggedIn };
       };
 
       it('is put back by the post step: entry, current target, and its Spin file where it was', async () => {
@@ -502,10 +509,7 @@ describe('the bundled Action, run like a runner runs it', () => {
 
       it("goes back under another run's login written since, not over it", async () => {
         const t = setup();
-        expect((await t.userLogin('default')).code).toBe(0);
-        const userToken = t.read().targets.default!.token;
-        addCanary(userToken);
-        const env = { DEPLOY_LOGIN_CONFIG: t.store, XDG_CONFIG_HOME: t.xdg };
+        const { userToken, env } = await t.loggedIn();
         const main = await runActionStep('main', t.files, passwordInputs({ format: 'spin' }), { env });
         checkIssued(main);
         // Another store (another job on the machine) logs in to the same Spin file meanwhile.
@@ -554,10 +558,7 @@ describe('the bundled Action, run like a runner runs it', () => {
 
       it("with the stack full, post steps in reverse order still end with the user's login back", async () => {
         const t = setup();
-        expect((await t.userLogin('default')).code).toBe(0);
-        const userToken = t.read().targets.default!.token;
-        addCanary(userToken);
-        const env = { DEPLOY_LOGIN_CONFIG: t.store, XDG_CONFIG_HOME: t.xdg };
+        const { userToken, env } = await t.loggedIn();
         const mains: ActionResult[] = [];
         for (let i = 0; i < 5; i++) {
           const inputs = { url: target.url, token: `tok-${i}-0123456789abcdef`, format: 'spin' };
@@ -575,10 +576,7 @@ describe('the bundled Action, run like a runner runs it', () => {
 
       it("two jobs sharing the store: each post step takes out its own login, not the other job's", async () => {
         const t = setup();
-        expect((await t.userLogin('default')).code).toBe(0);
-        const userToken = t.read().targets.default!.token;
-        addCanary(userToken);
-        const env = { DEPLOY_LOGIN_CONFIG: t.store, XDG_CONFIG_HOME: t.xdg };
+        const { userToken, env } = await t.loggedIn();
         const [jobX, jobY] = [runner(), runner()];
         const jobEnv = { env: { ...env, HOME: t.files.home } };
         const inputs = (who: string) => ({
