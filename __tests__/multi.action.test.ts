@@ -179,27 +179,6 @@ describe('Action: several targets in one step (`targets`)', () => {
     expect(fs.readdirSync(files.home)).toEqual([]);
   });
 
-  it('the post step puts back a login one of the targets replaced, and removes the one it added', async () => {
-    const files = runner();
-    const login = (name: string) =>
-      `- target: ${name}\n  url: ${target.url}\n  token: tok-${name}-0123456789\n`;
-    const first = await runActionStep('main', files, { targets: login('a'), format: 'spin' });
-    expect(first.code).toBe(0);
-    const before = fs.readFileSync(spinFile(files, 'a'), 'utf8');
-    const targets = login('a').replace('tok-a-', 'tok-A-') + login('b');
-    const second = await runActionStep('main', files, { targets, format: 'spin' });
-    expect(second.code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(spinFile(files, 'a'), 'utf8')).token).toBe('tok-A-0123456789');
-    const post = await runActionStep('post', files, { targets }, { state: second.state });
-    expect(post.stdout).toMatch(/logged out of b; put back the earlier login of a; undid 2 file change/);
-    expect(fs.readFileSync(spinFile(files, 'a'), 'utf8')).toBe(before);
-    expect(fs.existsSync(spinFile(files, 'b'))).toBe(false);
-    const stored = JSON.parse(fs.readFileSync(storeOf(files), 'utf8')) as {
-      targets: Record<string, unknown>;
-    };
-    expect(Object.keys(stored.targets)).toEqual(['a']);
-  });
-
   it('`run: deploy-login ...` with `targets` finds the CLI on PATH for each target', async () => {
     const files = runner();
     const targets = ['a', 'b']

@@ -15,8 +15,6 @@ import {
   type StoredTarget,
 } from '../../src/core/store';
 import { readStoreText, sealPath, sealStore } from '../../src/core/store-seal';
-import { createContext } from '../../src/core/context';
-import { logout } from '../../src/core/session';
 import { serializeStoreText } from '../../src/core/store-text';
 
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
@@ -153,10 +151,6 @@ describe('store', () => {
     ['{"version":2,"targets":{}}', /unknown version 2, expected 1/],
     ['{"version":1,"targets":[]}', /"targets" is not an object/],
     ['{"version":1,"targets":{"x":{"url":"u"}}}', /target "x"/],
-    [
-      '{"version":1,"targets":{"x":{"url":"https://a.example","token":"t","replaced":{"url":"https://a.example"}}}}',
-      /target "x": "replaced" is not a stored target/,
-    ],
   ])('calls a corrupt store invalid input, naming the file: %s', async (text, why) => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
@@ -383,63 +377,6 @@ describe('store', () => {
     it('releases the lock when the work throws', async () => {
       await expect(withFileLock(file, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
       expect(fs.existsSync(`${file}.lock`)).toBe(false);
-    });
-  });
-  describe("the Action's post step putting back a replaced login (logout with its step's level)", () => {
-    const ctxFor = (warnings: string[]) =>
-      createContext({ storePath: file, env: {}, home: dir, warn: (w) => warnings.push(w) });
-
-    it('puts back an entry without tool files as it was; a plain logout removes it with the rest', async () => {
-      const prior = { ...entry('tok-prior'), loggedInAt: '2020-01-01T00:00:00.000Z' };
-      await updateStore(
-        file,
-        (d) => void (d.targets.a = { ...entry('tok-step'), level: 'step1', replaced: prior }),
-      );
-      const warnings: string[] = [];
-      const r = await logout(ctxFor(warnings), { targets: ['a'], level: 'step1' });
-      expect(r).toMatchObject({ removed: [], putBack: ['a'] });
-      expect((await readStore(file)).targets.a).toEqual(prior);
-      expect(warnings).toEqual([]);
-      await updateStore(
-        file,
-        (d) => void (d.targets.a = { ...entry('tok-step'), level: 'step1', replaced: prior }),
-      );
-      expect(await logout(ctxFor(warnings), { targets: ['a'] })).toMatchObject({
-        removed: ['a'],
-        putBack: [],
-      });
-      expect(fs.existsSync(file)).toBe(false);
-    });
-
-    it("a step's post step takes out its own login from under another run's, which then stands on what it replaced", async () => {
-      const u = entry('tok-u');
-      const x = { ...entry('tok-x'), level: 'jobx', replaced: u };
-      const y = { ...entry('tok-y'), level: 'joby', replaced: x };
-      await updateStore(file, (d) => void (d.targets.a = y));
-      const r = await logout(ctxFor([]), { targets: ['a'], level: 'jobx' });
-      expect(r).toMatchObject({ removed: [], putBack: [] });
-      expect((await readStore(file)).targets.a).toEqual({ ...y, replaced: u });
-      // A step whose login is no longer stored (logged out meanwhile) changes nothing.
-      expect(await logout(ctxFor([]), { targets: ['a'], level: 'jobx' })).toMatchObject({
-        removed: [],
-        putBack: [],
-      });
-      expect((await readStore(file)).targets.a).toEqual({ ...y, replaced: u });
-    });
-
-    it('a plain logout takes out every login of the chain; putBack takes out one level at a time', async () => {
-      const u = entry('tok-u');
-      const s1 = { ...entry('tok-s1'), level: 'step1', replaced: u };
-      const s2 = { ...entry('tok-s2'), level: 'step2', replaced: s1 };
-      await updateStore(file, (d) => void (d.targets.a = s2));
-      const warnings: string[] = [];
-      expect(await logout(ctxFor(warnings), { targets: ['a'], level: 'step2' })).toMatchObject({
-        putBack: ['a'],
-      });
-      expect((await readStore(file)).targets.a).toEqual(s1);
-      expect(await logout(ctxFor(warnings), { target: 'a' })).toMatchObject({ removed: ['a'], putBack: [] });
-      expect(fs.existsSync(file)).toBe(false);
-      expect(warnings).toEqual([]);
     });
   });
 });

@@ -23,8 +23,6 @@ export interface PostState {
   targets: string[];
   /** The launcher directory this step created (launcher.ts); the post step removes only that. */
   binDir?: string;
-  /** This step's id, which its logins carry in the store (context.ts stepLevel). */
-  level?: string;
   cleanup: boolean;
 }
 
@@ -78,9 +76,6 @@ async function main(): Promise<void> {
       secrets,
       log: (l) => core.info(secrets.redact(l)),
       warn: (l) => core.warning(secrets.redact(l)),
-      // The post step undoes this step: its logins are stacked on what they replace, for it to
-      // put back (only when it will run: with cleanup false, kept entries would pile up).
-      ...(inputs.cleanup ? { stepLevel: (state.level = stepId()) } : {}),
     });
     // GitHub's OIDC token through the same client: one retry budget, retries logged.
     ctx.idToken = actionsIdToken(process.env, ctx.http);
@@ -181,11 +176,6 @@ function publish(r: LoginResult): void {
   core.setOutput('expires-at', r.expiresAt ?? '');
   core.setOutput('token', r.token);
   for (const [k, v] of Object.entries(r.variables)) core.exportVariable(k, v);
-}
-
-/** An id for this step's logins: unique enough among the jobs sharing one store, and no secret. */
-function stepId(): string {
-  return `${process.pid.toString(36)}${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 6).toString(36)}`;
 }
 
 /** A `deploy-login` on PATH for later steps, run by the same Node that runs this action. */

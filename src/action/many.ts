@@ -83,7 +83,6 @@ export async function loginMany(
         idToken,
         log: (text) => sink({ level: 'info', text }),
         warn: (text) => sink({ level: 'warn', text }),
-        ...(ctx.stepLevel ? { stepLevel: ctx.stepLevel } : {}),
       }),
     onDone: (r) => printGroup(r, secrets.redact.bind(secrets)),
   });

@@ -22,19 +22,14 @@ async function post(): Promise<void> {
     const ctx = createContext({
       storePath: state.storePath,
       log: (l) => core.info(l),
-      warn: (l) => core.warning(l),
       idToken: async () => '',
     });
     // Only this step's targets: other legs sharing the machine (and its tool files) keep theirs.
     if (state.targets.length) {
-      const r = await logout(ctx, { targets: state.targets, level: state.level });
-      const done = [
-        ...(r.removed.length ? [`logged out of ${r.removed.join(', ')}`] : []),
-        ...(r.putBack.length ? [`put back the earlier login of ${r.putBack.join(', ')}`] : []),
-      ];
-      // Neither: the entries were gone already (a logout in a later step).
-      if (!done.length) done.push(`logged out of ${state.targets.join(', ')}`);
-      core.info(`deploy-login: ${done.join('; ')}; undid ${r.restoredFiles.length} file change(s).`);
+      const r = await logout(ctx, { targets: state.targets });
+      core.info(
+        `deploy-login: logged out of ${r.removed.join(', ') || state.targets.join(', ')}; undid ${r.restoredFiles.length} file change(s).`,
+      );
       // The job's own store directory (the default in Actions, named for us) goes once it is
       // empty; a directory chosen with DEPLOY_LOGIN_CONFIG is the user's and stays.
       if (isJobStore(state.storePath, process.env)) await removeEmptyDirs([path.dirname(state.storePath)]);

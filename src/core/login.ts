@@ -8,7 +8,7 @@ import { protocolDeps, storeDir } from './context.js';
 import { writerFor } from './formats/index.js';
 import { protocolFor } from './protocols/index.js';
 import type { Grant } from './protocols/types.js';
-import { replacedDepth, updateStore, type FileJournal, type StoredTarget } from './store.js';
+import { updateStore, type FileJournal, type StoredTarget } from './store.js';
 import { storeWriteOptions } from './store-dir.js';
 import type { Credentials, TargetSpec } from './target.js';
 import { ownerOf, rollbackWrite, writeToolFile, type FormatContext } from './toolfiles.js';
@@ -98,14 +98,6 @@ export interface PendingGrant {
 
 export type SaveOutcome = LoginResult | { error: unknown };
 
-/**
- * How many logins of one target an Action step may stack (see saveGrants). A job killed before its
- * post step leaves its level behind for good; past this many, a login takes the top level's place
- * instead (its post step then puts back the level below), so such leftovers cannot grow the store
- * without end.
- */
-const MAX_STACKED_LOGINS = 3;
-
 /** Thrown out of the store update to leave the store untouched when every grant failed to save. */
 const NOTHING_SAVED = new Error('nothing to save');
 
@@ -132,22 +124,11 @@ export async function saveGrants(items: PendingGrant[], storeCtx: CoreContext): 
         // one, like ~/.docker/config.json, take turns), so a batch waits for its fsyncs together.
         await Promise.all(
           items.map(async (item, i) => {
-            const old = data.targets[item.spec.name];
-            // An Action step's login is a level of its own, stacked on an earlier login (its post
-            // step puts that back); any other login takes the top's place, keeping its level and
-            // what it replaced. So does a step's login when the stack is full.
-            const step = item.ctx.stepLevel;
-            const stacked =
-              step !== undefined && old !== undefined && replacedDepth(old) < MAX_STACKED_LOGINS;
-            const fresh = step !== undefined && (old === undefined || stacked);
-            const replaced = stacked ? old : old?.replaced;
-            const level = fresh ? step : old?.level;
-            const owner = ownerOf(storeCtx.storePath, item.spec.name, level);
+            const owner = ownerOf(storeCtx.storePath, item.spec.name);
+            const previous = data.targets[item.spec.name]?.files ?? [];
             const undo: Array<() => Promise<void>> = [];
             try {
-              const { result, entry } = await writeFiles(item, fresh ? [] : (old?.files ?? []), owner, undo);
-              if (level) entry.level = level;
-              if (replaced) entry.replaced = replaced;
+              const { result, entry } = await writeFiles(item, previous, owner, undo);
               data.targets[item.spec.name] = entry;
               outcomes[i] = result;
               done.push(undo);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readIfExists, removeFile, writeFileAtomic } from './fsutil.js';
 import { parseJsonSafely } from './redact.js';
-import { readStore, replacedChain, type StoreData } from './store.js';
+import { readStore, type StoreData } from './store.js';
 
 /**
  * Who holds which entry of a shared tool file.
@@ -180,21 +180,13 @@ export async function abandoned(
   now: number,
   graceMs = 10 * 60_000,
 ): Promise<Array<{ key: string; owner: string }>> {
-  const old: Array<{ key: string; owner: string; store: string; target: string; level?: string }> = [];
+  const old: Array<{ key: string; owner: string; store: string; target: string }> = [];
   for (const [key, stack] of Object.entries(ledger.keys)) {
     for (const r of stack) {
       const at = Date.parse(r.at);
       if (!Number.isFinite(at) || now - at < graceMs) continue;
       const hash = r.owner.lastIndexOf('#');
-      const who = r.owner.slice(hash + 1);
-      const plus = who.indexOf('+');
-      old.push({
-        key,
-        owner: r.owner,
-        store: r.owner.slice(0, hash),
-        target: plus < 0 ? who : who.slice(0, plus),
-        level: plus < 0 ? undefined : who.slice(plus + 1),
-      });
+      old.push({ key, owner: r.owner, store: r.owner.slice(0, hash), target: r.owner.slice(hash + 1) });
     }
   }
   // One read per store, of just the targets in question (a sealed store is not parsed past them).
@@ -209,12 +201,10 @@ export async function abandoned(
     );
   }
   const out: Array<{ key: string; owner: string }> = [];
-  for (const { key, owner, store, target, level } of old) {
+  for (const { key, owner, store, target } of old) {
     const data = await stores.get(store);
     if (data === undefined) continue;
-    // That login of the target (an Action step's, by its level): still stored, with this file?
-    const chain = data.targets[target] ? replacedChain(data.targets[target]) : [];
-    const files = chain.find((l) => l.level === level)?.files ?? [];
+    const files = data.targets[target]?.files ?? [];
     if (!files.some((f) => f.path === file)) out.push({ key, owner });
   }
   return out;

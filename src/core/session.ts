@@ -5,14 +5,7 @@ import { readIfExists, removeEmptyDirs } from './fsutil.js';
 import { localfs } from './localfs.js';
 import { isExpired } from './jwt.js';
 import { protocolFor } from './protocols/index.js';
-import {
-  pickTargetName,
-  readStore,
-  replacedChain,
-  updateStore,
-  type StoreData,
-  type StoredTarget,
-} from './store.js';
+import { pickTargetName, readStore, updateStore, type StoreData, type StoredTarget } from './store.js';
 import { printable, type Credentials, type TargetSpec } from './target.js';
 import { ownerOf, undoToolFile } from './toolfiles.js';
 import { storeWriteOptions } from './store-dir.js';
@@ -178,15 +171,7 @@ export async function refresh(
   ctx.secrets.add(grant.token);
   ctx.secrets.add(grant.refreshToken);
   const { saveGrant } = await import('./login.js');
-  // A refresh is not a new login: whatever the entry kept for a post step, it keeps.
-  await saveGrant(
-    spec,
-    { ...grant, refreshToken: grant.refreshToken ?? entry.refreshToken },
-    {
-      ...ctx,
-      stepLevel: undefined,
-    },
-  );
+  await saveGrant(spec, { ...grant, refreshToken: grant.refreshToken ?? entry.refreshToken }, ctx);
   return (await readStore(ctx.storePath)).targets[name]!;
 }
 
@@ -209,16 +194,14 @@ export function deployEnv(
 export interface LogoutResult {
   removed: string[];
   restoredFiles: string[];
-  /** With `level` (the Action's post step): targets whose earlier login is back in their place. */
-  putBack: string[];
 }
 
 /** Undo a target's tool files (newest first) and drop it from the store; a store left empty is removed. */
 export async function logout(
   ctx: CoreContext,
-  which: { target?: string; all?: boolean; targets?: string[]; level?: string },
+  which: { target?: string; all?: boolean; targets?: string[] },
 ): Promise<LogoutResult> {
-  const result: LogoutResult = { removed: [], restoredFiles: [], putBack: [] };
+  const result: LogoutResult = { removed: [], restoredFiles: [] };
   if (!(await storeExists(ctx))) return result;
   await updateStore(
     ctx.storePath,
@@ -232,35 +215,16 @@ export async function logout(
       for (const name of names) {
         const entry = data.targets[name];
         if (!entry) continue;
-        // The Action's post step takes out its own login (found by its step's level, wherever
-        // other runs' logins stand by then) and puts back the one it stacked on; a logout takes
-        // out every login of the target, the top one first.
-        const chain = replacedChain(entry);
-        const at = which.level === undefined ? 0 : chain.findIndex((l) => l.level === which.level);
-        if (at < 0) continue;
-        const undone = which.level === undefined ? chain : [chain[at]!];
-        for (const level of undone) {
-          for (const j of [...level.files].reverse()) {
-            const writer = writerFor(j.format);
-            if (writer) {
-              await undoToolFile(writer, j, ownerOf(ctx.storePath, name, level.level));
-              result.restoredFiles.push(j.path);
-              madeDirs.push(j.dirs);
-            }
+        for (const j of [...entry.files].reverse()) {
+          const writer = writerFor(j.format);
+          if (writer) {
+            await undoToolFile(writer, j, ownerOf(ctx.storePath, name));
+            result.restoredFiles.push(j.path);
+            madeDirs.push(j.dirs);
           }
         }
-        const below = which.level === undefined ? undefined : chain[at]!.replaced;
-        if (at > 0) {
-          // Another run's login stands above ours: it now stands on what ours replaced.
-          if (below) chain[at - 1]!.replaced = below;
-          else delete chain[at - 1]!.replaced;
-        } else if (below) {
-          data.targets[name] = below;
-          result.putBack.push(name);
-        } else {
-          delete data.targets[name];
-          result.removed.push(name);
-        }
+        delete data.targets[name];
+        result.removed.push(name);
       }
       // Targets logged in together share the directories one of them made (fermyon/ holds each
       // target's file): once all are undone, that one's directories are tried again.

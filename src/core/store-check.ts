@@ -70,8 +70,6 @@ function entryProblem(name: string, raw: unknown): string | undefined {
     return `${t}: "formats" is not a list of formats`;
   if (e.files === undefined) e.files = [];
   if (!Array.isArray(e.files) || !e.files.every(isJournal)) return `${t} has a malformed "files" entry`;
-  if (e.replaced !== undefined && entryProblem(name, e.replaced))
-    return `${t}: "replaced" is not a stored target`;
   return undefined;
 }
 

@@ -100,15 +100,7 @@ export class UnparseableToolFile extends DeployLoginError {
 }
 
 /** Who writes: the store and target, so runs with different stores sharing one HOME are told apart. */
-/**
- * Whose entry it is, in a tool file's ledger: `<store>#<target>`, and `+<level>` after it for an
- * Action step's login (store.ts `level`): stacked over an earlier one of the same target, the two
- * are distinct owners, so the step's post step takes out its own entry and leaves the earlier
- * one's where the ledger says it belongs (under another run's, if one wrote since). Target names
- * hold no `+`.
- */
-export const ownerOf = (storePath: string, target: string, level?: string): string =>
-  `${storePath}#${target}${level ? `+${level}` : ''}`;
+export const ownerOf = (storePath: string, target: string): string => `${storePath}#${target}`;
 
 /**
  * Files in the store's own directory (the env format's) belong to that store alone: no run with

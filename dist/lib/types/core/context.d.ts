@@ -16,12 +16,6 @@ export interface CoreContext {
     now: () => number;
     log: (line: string) => void;
     warn: (line: string) => void;
-    /**
-     * Set in an Action step whose post step will undo it: the step's id. Its logins are stacked on
-     * what they replace (`level`, `replaced` in store.ts) so that post step can take out exactly its
-     * own, wherever other runs' logins stand by then.
-     */
-    stepLevel?: string;
 }
 export interface ContextOverrides extends Partial<CoreContext> {
     oidc?: OidcOptions;

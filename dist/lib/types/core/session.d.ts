@@ -49,13 +49,10 @@ export declare function deployEnv(name: string, entry: {
 export interface LogoutResult {
     removed: string[];
     restoredFiles: string[];
-    /** With `level` (the Action's post step): targets whose earlier login is back in their place. */
-    putBack: string[];
 }
 /** Undo a target's tool files (newest first) and drop it from the store; a store left empty is removed. */
 export declare function logout(ctx: CoreContext, which: {
     target?: string;
     all?: boolean;
     targets?: string[];
-    level?: string;
 }): Promise<LogoutResult>;

@@ -47,21 +47,7 @@ export interface StoredTarget {
     options?: Record<string, unknown>;
     loggedInAt: string;
     files: FileJournal[];
-    /**
-     * The id of the Action step whose login this is (context.ts stepLevel): it names the login's
-     * entries in tool files' ledgers, and the step's post step finds its own login by it.
-     */
-    level?: string;
-    /**
-     * The entry an Action step's login replaced, which that step's post step puts back (files and
-     * all); a later login of the target (refresh, the CLI's) takes the top's place and keeps both.
-     */
-    replaced?: StoredTarget;
 }
-/** How many logins lie under this one (`replaced`, `replaced.replaced`, ...): its ledger owner's depth. */
-export declare function replacedDepth(entry: StoredTarget): number;
-/** The entry and those it replaced, top first. */
-export declare function replacedChain(entry: StoredTarget): StoredTarget[];
 export interface StoreData {
     version: 1;
     current?: string;
