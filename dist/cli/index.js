@@ -26,7 +26,7 @@ function compiled(vm, source) {
   }
   const st = fs.lstatSync(dir);
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) return undefined;
-  const own = `f3128ec86a884d90-${source.length}-`;
+  const own = `dbec2f2f2c2c010b-${source.length}-`;
   const file = path.join(dir, `${own}${process.version}-${process.arch}-${shape(process.argv.slice(2))}`);
   // The file is one byte of generation, then V8's cache. The first run of a command usually meets
   // a world without a store or tool files and so compiles only that path; the second meets what

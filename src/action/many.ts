@@ -22,8 +22,6 @@ const UNSUFFIXED = new Set([
 export interface ManyStep {
   outcome: Outcome;
   rows: SummaryRow[];
-  /** Whether any target logged in (then the CLI goes on PATH for later steps). */
-  anyLoggedIn: boolean;
 }
 
 /**
@@ -143,7 +141,6 @@ export async function loginMany(
   }
   return {
     outcome: mostSevere(results.map(final)),
-    anyLoggedIn: ok.length > 0,
     rows: results.map((r) => ({
       result: {
         target: r.target,

@@ -206,7 +206,8 @@ export async function run(command: string[], opts: RunOptions = {}): Promise<Run
 async function runGuarded(command: string[], opts: RunOptions): Promise<RunResult> {
   // Typed as RegExp[], but JavaScript callers pass what they pass: a string would fail only when the
   // command first prints, as an internal error.
-  if (opts.needsLoginPatterns !== undefined && !opts.needsLoginPatterns.every?.((p) => p instanceof RegExp)) {
+  const patterns: unknown = opts.needsLoginPatterns;
+  if (patterns !== undefined && !(Array.isArray(patterns) && patterns.every((p) => p instanceof RegExp))) {
     throw new DeployLoginError(
       'invalid-input',
       'needsLoginPatterns must be a list of regular expressions (RegExp).',

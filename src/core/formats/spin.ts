@@ -8,10 +8,10 @@ import { configDir } from './paths.js';
  * Names whose `<target>.json` is a file Spin (or another target) already owns: `config` would
  * share the default target's file, and logging either out would hand back the other's token.
  */
-const SPIN_OWN_FILES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
-  config: "the default target's login (target default)",
-  'registry-auth': "Spin's own registry credentials",
-});
+const SPIN_OWN_FILES = new Map([
+  ['config', "the default target's login (target default)"],
+  ['registry-auth', "Spin's own registry credentials"],
+]);
 
 /**
  * Spin / Fermyon login config: one flat JSON connection per file,
@@ -32,7 +32,7 @@ export const spinWriter: FormatWriter = {
   check(target) {
     // Lower case: macOS's and Windows's file systems take Config.json for config.json.
     const own = target.name.toLowerCase();
-    const taken = SPIN_OWN_FILES[own];
+    const taken = SPIN_OWN_FILES.get(own);
     if (taken) {
       throw invalidInput(
         `The target name "${target.name}" cannot be used with format spin: fermyon/${own}.json is ${taken}; choose another target name.`,
